@@ -1,0 +1,42 @@
+# Networker: two commands on a fresh machine with python3 and make.
+#   make build   set up .venv, check the content, build site + newsletter + feeds into output/
+#   make test    set up .venv (and the HTML checker, where npm is present), run the tests
+#   make serve   build with development settings and serve on http://localhost:8000 with live reload
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+
+.PHONY: build test serve clean setup
+
+build: $(PY_STAMP)
+	$(BIN)/invoke production
+
+test: $(PY_STAMP) node-tools
+	$(BIN)/pytest
+
+serve: $(PY_STAMP)
+	$(BIN)/invoke livereload
+
+setup: $(PY_STAMP) node-tools
+
+# Reinstall only when a requirements file changes.
+$(PY_STAMP): requirements.txt requirements-dev.txt constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	@touch $@
+
+# The W3C Nu HTML checker (and the browser-test tools) come from npm. Without npm,
+# the tests that need them are skipped and say so.
+.PHONY: node-tools
+node-tools:
+	@if command -v npm >/dev/null 2>&1; then \
+	  if [ ! -f $(NODE_STAMP) ] || [ package-lock.json -nt $(NODE_STAMP) ]; then \
+	    npm ci --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
+	  fi; \
+	else echo "npm not found: HTML-validation and browser tests will be skipped"; fi
+
+clean:
+	rm -rf output campaigns cache

@@ -1,0 +1,1 @@
+"""Code shared by Networker's plugins and commands (not a Pelican plugin itself)."""

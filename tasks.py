@@ -1,0 +1,133 @@
+"""Networker's tasks (invoke), in the shape of Pelican's quickstart plus the project's own.
+
+    invoke production     check content, build site + newsletter + feeds with publishconf.py (`make build`)
+    invoke build          development build with pelicanconf.py
+    invoke livereload     development build, serve on localhost:8000, rebuild and reload on change
+"""
+
+import os
+import shlex
+import shutil
+import sys
+from pathlib import Path
+
+from invoke import task
+from invoke.exceptions import Exit
+from invoke.main import program
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "plugins"))
+
+from networker.build import build_site  # noqa: E402
+
+CONFIG = {
+    "settings_base": "pelicanconf.py",
+    "settings_publish": "publishconf.py",
+    "deploy_path": "output",
+    "host": "localhost",
+    "port": 8000,
+}
+
+
+def pelican_build(settings_file, **overrides):
+    """Build with Networker's error handling; stop with the exit code on failure."""
+    os.chdir(ROOT)
+    code = build_site(settings_file, overrides, verbose="-v" in program.core.remainder)
+    if code:
+        raise Exit(code=code)
+
+
+@task
+def clean(c):
+    """Remove generated files"""
+    for folder in (CONFIG["deploy_path"], "campaigns"):
+        if os.path.isdir(folder):
+            shutil.rmtree(folder)
+
+
+@task
+def build(c):
+    """Build local version of site (development settings)"""
+    pelican_build(CONFIG["settings_base"])
+
+
+@task
+def rebuild(c):
+    """`build` with the delete switch"""
+    pelican_build(CONFIG["settings_base"], DELETE_OUTPUT_DIRECTORY=True)
+
+
+@task
+def regenerate(c):
+    """Automatically regenerate site upon file modification"""
+    pelican_run("-r -s {settings_base}".format(**CONFIG))
+
+
+@task
+def serve(c):
+    """Serve site at http://$HOST:$PORT/ (default is localhost:8000)"""
+    from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
+
+    class AddressReuseTCPServer(RootedHTTPServer):
+        allow_reuse_address = True
+
+    server = AddressReuseTCPServer(
+        CONFIG["deploy_path"], (CONFIG["host"], CONFIG["port"]), ComplexHTTPRequestHandler
+    )
+    sys.stderr.write("Serving at http://{host}:{port}/ ...\n".format(**CONFIG))
+    server.serve_forever()
+
+
+@task
+def reserve(c):
+    """`build`, then `serve`"""
+    build(c)
+    serve(c)
+
+
+@task
+def preview(c):
+    """Build production version of site"""
+    pelican_build(CONFIG["settings_publish"])
+
+
+@task(name="production")
+def production(c):
+    """Everything `make build` does: the production site, newsletter issues and feeds"""
+    preview(c)
+
+
+@task
+def livereload(c):
+    """Automatically reload browser tab upon file modification."""
+    from livereload import Server
+
+    def cached_build():
+        code = build_site(
+            ROOT / CONFIG["settings_base"], {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+        )
+        if code:
+            sys.stderr.write("Fix the problem above; the page reloads when the build succeeds.\n")
+
+    os.chdir(ROOT)
+    cached_build()
+    server = Server()
+    theme_path = "theme"
+    watched_globs = [
+        CONFIG["settings_base"],
+        f"{theme_path}/templates/**/*.html",
+        f"{theme_path}/static/**/*.css",
+        "content/**/*.md",
+        "content/**/*.yaml",
+        "plugins/**/*.py",
+    ]
+    for glob in watched_globs:
+        server.watch(glob, cached_build)
+    server.serve(host=CONFIG["host"], port=CONFIG["port"], root=CONFIG["deploy_path"])
+
+
+def pelican_run(cmd):
+    from pelican import main as pelican_main
+
+    cmd += " " + program.core.remainder  # allows to pass-through args to pelican
+    pelican_main(shlex.split(cmd))
