@@ -1,0 +1,19 @@
+"""Reading time, shared by the theme (article pages) and the newsletter."""
+
+from __future__ import annotations
+
+import math
+import re
+
+WORDS_PER_MINUTE = 230
+_TAG = re.compile(r"<[^>]+>")
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+def word_count(html: str) -> int:
+    return len(_WORD.findall(_TAG.sub(" ", html)))
+
+
+def reading_minutes(html: str, words_per_minute: int = WORDS_PER_MINUTE) -> int:
+    """Whole minutes to read ``html`` at ``words_per_minute``; at least 1."""
+    return max(1, math.ceil(word_count(html) / words_per_minute))
