@@ -6,6 +6,7 @@ import feedparser
 import pytest
 from lxml import etree
 
+from tests.support.feed_rules import feed_errors
 from tests.support.site import broken_internal_links, build, html_files, soup, vnu_errors
 
 SITE_URL = "https://networker.example.com"
@@ -141,3 +142,11 @@ def test_rss_guids_are_tag_uris_marked_not_permalinks(production_site):
 
 def test_every_page_is_valid_html(production_site):
     assert vnu_errors(html_files(production_site)) == []
+
+
+@pytest.mark.parametrize(
+    "feed",
+    ["feeds/all.atom.xml", "feeds/all.rss.xml", "feeds/category/introductions.atom.xml", "feeds/category/introductions.rss.xml"],
+)
+def test_production_feeds_pass_the_w3c_feed_validator_rules(production_site, feed):
+    assert feed_errors((production_site / feed).read_bytes(), f"{SITE_URL}/{feed}") == []
