@@ -77,7 +77,7 @@ MARKDOWN = {
 }
 
 PLUGIN_PATHS = [str(Path(__file__).parent / "plugins")]
-PLUGINS = ["feeds"]
+PLUGINS = ["feeds", "quoteaction"]
 
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False

@@ -13,6 +13,7 @@ Contract with the rest of Networker (the newsletter plugin and the theme rely on
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,12 @@ class QuoteAction:
     action_html: str  # the file's body, Markdown rendered to HTML
     action_text: str  # the same action as plain text, for email.txt
     source_path: str  # the file it came from, relative to the content folder
+
+    @property
+    def month_label(self) -> str:
+        """The month for people: "November 2026"."""
+        year, month = self.month.split("-")
+        return date(int(year), int(month), 1).strftime("%B %Y")
 
     @property
     def anchor(self) -> str:
