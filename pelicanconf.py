@@ -77,7 +77,16 @@ MARKDOWN = {
 }
 
 PLUGIN_PATHS = [str(Path(__file__).parent / "plugins")]
-PLUGINS = ["feeds", "quoteaction"]
+PLUGINS = ["feeds", "quoteaction", "newsletter"]
+
+# Future-dated articles are drafts until their date: built for preview, never listed,
+# fed or mailed.
+WITH_FUTURE_DATES = False
+
+NEWSLETTER_NAME = "Networker"
+NEWSLETTER_FROM_NAME = "Networker"
+NEWSLETTER_REPLY_TO = "hello@networker.example.com"
+NEWSLETTER_POSTAL_ADDRESS = "Networker, 1 Example Street, Springfield"
 
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False

@@ -139,7 +139,7 @@ def test_feeds_carry_quoteaction_and_prompt_only_when_asked(tmp_path):
 def test_a_month_without_quoteaction_is_a_build_warning(tmp_path, caplog):
     files = {key: value for key, value in SITE.items() if key != "quoteactions/2026-09.md"}
     with caplog.at_level(logging.WARNING, logger="quoteaction.handlers"):
-        build(tmp_path, files)
+        build(tmp_path, files, NEWSLETTER_MONTHS=["2026-10"])  # the September newsletter would fail
     warnings = [record.getMessage() for record in caplog.records if record.name == "quoteaction.handlers"]
     assert warnings == [
         "[quoteaction] 2026-09 has articles but no QuoteAction: add content/quoteactions/2026-09.md "

@@ -46,6 +46,20 @@ TINY_SITE = {
 
         A week is long enough to be useful and short enough to be remembered.
         """,
+    "quoteactions/2026-09.md": """
+        Month: 2026-09
+        Quote: Give what you can, when you can.
+        Quote_author: Sam Example
+
+        Your action is to offer one small favour this week.
+        """,
+    "quoteactions/2026-10.md": """
+        Month: 2026-10
+        Quote: Introductions are gifts with two receivers.
+        Quote_author: Sam Example
+
+        Your action is to introduce two people who should meet.
+        """,
     "pages/about.md": """
         Title: About
         Slug: about

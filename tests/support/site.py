@@ -32,6 +32,7 @@ def site_settings(tmp_path: Path, production: bool = False, **overrides) -> dict
         "PATH": str(tmp_path / "content"),
         "OUTPUT_PATH": str(tmp_path / "output"),
         "CACHE_PATH": str(tmp_path / "cache"),
+        "NEWSLETTER_CAMPAIGNS_PATH": str(tmp_path / "campaigns"),
         "CACHE_CONTENT": False,
         "LOAD_CONTENT_CACHE": False,
     }
