@@ -1,0 +1,81 @@
+"""Headless Chromium (the system package) driven by Playwright, for browser tests.
+
+Playwright's own browser download is never used: tests launch /usr/bin/chromium. Where it
+is missing the tests are skipped (locally) or fail (in CI, see require_tool).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.support.site import require_tool
+
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@contextmanager
+def chromium() -> Iterator[object]:
+    """A Playwright Browser on the system's Chromium."""
+    path = chromium_path()
+    require_tool(path is not None, "browser tests need the system's Chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the stdlib's name
+        pass
+
+
+@contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` on 127.0.0.1 (a free port); yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def horizontal_overflow(page) -> list[str]:
+    """Elements wider than the viewport, as short descriptions; empty when nothing overflows."""
+    return page.evaluate(
+        """() => {
+        const width = document.documentElement.clientWidth;
+        const wide = [];
+        if (document.documentElement.scrollWidth > width) wide.push(`document is ${document.documentElement.scrollWidth}px wide`);
+        for (const el of document.body.querySelectorAll('*')) {
+            const box = el.getBoundingClientRect();
+            if (box.width > 0 && box.right > width + 1) wide.push(`${el.tagName.toLowerCase()}.${el.className}: right edge ${Math.round(box.right)}px`);
+        }
+        return wide.slice(0, 10);
+    }"""
+    )
