@@ -24,6 +24,16 @@ logger = logging.getLogger(__name__)
 PELICAN_FATAL_LOG_MESSAGE = "Warning or error encountered"
 
 
+def reset_log_deduplication() -> None:
+    """Let every build show its own warnings: Pelican's log filter drops a warning it has
+    already shown in this process, which hides them on the second build of a live-reload
+    session (and in tests)."""
+    from pelican.log import LimitFilter
+
+    LimitFilter._raised_messages.clear()  # noqa: SLF001
+    LimitFilter._group_count.clear()  # noqa: SLF001
+
+
 def build_site(settings_file: str | Path, overrides: dict[str, Any] | None = None, verbose: bool = False) -> int:
     """Build the site described by ``settings_file``; return a process exit code."""
     from pelican import Pelican
@@ -33,6 +43,7 @@ def build_site(settings_file: str | Path, overrides: dict[str, Any] | None = Non
     from networker.errors import ContentError
 
     init_logging(level=logging.INFO if verbose else logging.WARNING, fatal="errors")
+    reset_log_deduplication()
     settings = read_settings(str(settings_file), override=dict(overrides or {}))
     final_output = Path(settings["OUTPUT_PATH"]).resolve()
     staged = bool(settings.get("DELETE_OUTPUT_DIRECTORY"))

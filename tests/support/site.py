@@ -49,6 +49,9 @@ def build(tmp_path: Path, files: dict[str, str] | None = None, production: bool 
     """Write ``files`` under tmp_path/content, run a real Pelican build, return the output folder."""
     from pelican import Pelican
 
+    from networker.build import reset_log_deduplication
+
+    reset_log_deduplication()
     if files:
         write_files(tmp_path / "content", files)
     settings = site_settings(tmp_path, production=production, **overrides)

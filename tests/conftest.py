@@ -1,0 +1,29 @@
+"""Fixtures shared across test modules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.support.site import ROOT, build
+
+SAMPLE_SITE_URL = "https://networker.example.com"
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    output: Path
+    campaigns: Path
+    site_url: str
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> BuiltSite:
+    """The real sample content in content/, built once with the production settings."""
+    tmp = tmp_path_factory.mktemp("sample")
+    output = build(
+        tmp, production=True, PATH=str(ROOT / "content"), SITEURL=SAMPLE_SITE_URL, FEED_DOMAIN=SAMPLE_SITE_URL
+    )
+    return BuiltSite(output=output, campaigns=tmp / "campaigns", site_url=SAMPLE_SITE_URL)

@@ -1,0 +1,67 @@
+"""The sample site in content/ builds into a complete, valid site, newsletter and feeds."""
+
+from __future__ import annotations
+
+import json
+
+import feedparser
+import pytest
+
+from tests.support.feed_rules import feed_errors
+from tests.support.site import broken_internal_links, html_files, soup, vnu_errors
+
+SAMPLE_MONTHS = ["2026-08", "2026-09", "2026-10", "2026-11"]
+
+
+def test_sample_has_enough_articles_months_and_categories(sample_site):
+    feed = feedparser.parse((sample_site.output / "feeds/all.atom.xml").read_bytes())
+    assert len(feed.entries) >= 12
+    assert {entry.published[:7] for entry in feed.entries} >= set(SAMPLE_MONTHS)
+    assert len({entry.tags[0].term for entry in feed.entries}) >= 3
+
+
+def test_every_article_page_shows_a_quoteaction_and_a_prompt(sample_site):
+    articles = [p for p in html_files(sample_site.output) if soup(p).find("article", class_="article")]
+    assert len(articles) >= 12
+    for page in articles:
+        html = soup(page)
+        assert html.find("aside", class_="quoteaction"), page
+        assert html.find("aside", class_="connector-prompt"), page
+
+
+def test_quoteaction_archive_lists_every_sample_month(sample_site):
+    page = soup(sample_site.output / "quoteactions/index.html")
+    assert [s["id"] for s in page.find_all("section", class_="quoteaction")] == [f"qa-{m}" for m in reversed(SAMPLE_MONTHS)]
+
+
+def test_an_issue_for_every_sample_month_in_email_web_and_feed(sample_site):
+    feed = feedparser.parse((sample_site.output / "feeds/newsletter.atom.xml").read_bytes())
+    assert [entry.link for entry in feed.entries] == [f"{sample_site.site_url}/newsletter/{m}/" for m in reversed(SAMPLE_MONTHS)]
+    for month, entry in zip(reversed(SAMPLE_MONTHS), feed.entries, strict=True):
+        record = json.loads((sample_site.campaigns / month / "campaign.json").read_text())
+        email = soup(sample_site.campaigns / month / "email.html")
+        web = soup(sample_site.output / "newsletter" / month / "index.html")
+        email_titles = [h.get_text() for h in email.find_all("h3")]
+        assert email_titles == [h.get_text() for h in web.find_all("h3")]
+        assert all(title in entry.content[0].value for title in email_titles)
+        assert email.find("p", class_="quote").get_text() == f"“{web.find('blockquote').get_text(strip=True)}”"
+        assert record["web_url"] == entry.link
+
+
+def test_every_page_is_valid_html(sample_site):
+    assert vnu_errors(html_files(sample_site.output)) == []
+
+
+def test_no_broken_internal_links(sample_site):
+    assert broken_internal_links(sample_site.output, sample_site.site_url) == []
+
+
+@pytest.mark.parametrize(
+    "feed",
+    [
+        "feeds/all.atom.xml", "feeds/all.rss.xml", "feeds/category/giving-first.atom.xml",
+        "feeds/category/giving-first.rss.xml", "feeds/newsletter.atom.xml", "feeds/newsletter.rss.xml",
+    ],
+)
+def test_feeds_pass_the_w3c_feed_validator_rules(sample_site, feed):
+    assert feed_errors((sample_site.output / feed).read_bytes(), f"{sample_site.site_url}/{feed}") == []
