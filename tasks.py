@@ -131,3 +131,22 @@ def pelican_run(cmd):
 
     cmd += " " + program.core.remainder  # allows to pass-through args to pelican
     pelican_main(shlex.split(cmd))
+
+
+@task(
+    name="publish-newsletter",
+    help={
+        "month": "the issue month, YYYY-MM (its campaign files come from `make build`)",
+        "send": "send to the whole audience now (asks for confirmation unless --yes)",
+        "yes": "do not ask for confirmation (non-interactive use)",
+        "test-email": "send a test to these addresses only, separated by commas",
+        "schedule": "schedule the send, e.g. 2026-12-01T09:00+00:00 (quarter hours only)",
+    },
+)
+def publish_newsletter(c, month, send=False, yes=False, test_email="", schedule=""):
+    """Publish a newsletter issue to Mailchimp; a dry run unless --test-email, --schedule or --send"""
+    from newsletter.publish.cli import publish_newsletter as run
+
+    code = run(month, ROOT, send=send, yes=yes, test_email=test_email, schedule=schedule)
+    if code:
+        raise Exit(code=code)

@@ -1,0 +1,107 @@
+"""Loading what `make build` wrote to campaigns/YYYY-MM/ (see docs/campaign-files.md)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import PublishError
+
+GMAIL_CLIP_BYTES = 102 * 1024
+REQUIRED = ("month", "issue_number", "issue_key", "title", "subject", "preview_text", "from_name", "reply_to",
+            "web_url", "content_hash", "sources")
+
+
+@dataclass(frozen=True)
+class Campaign:
+    month: str
+    issue_number: int
+    issue_key: str
+    title: str
+    subject: str
+    preview_text: str
+    from_name: str
+    reply_to: str
+    web_url: str
+    send_at: str | None
+    content_hash: str
+    html: str
+    text: str
+    folder: Path
+
+    @property
+    def short_hash(self) -> str:
+        return self.content_hash.split(":")[-1][:12]
+
+    @property
+    def mailchimp_title(self) -> str:
+        """The title on Mailchimp: carries the issue key (to find it again) and the content hash."""
+        return f"{self.title} {{{self.short_hash}}}"
+
+    def local_checks(self) -> list[tuple[bool, str]]:
+        """(passed, description) for what can be checked without Mailchimp."""
+        size = len(self.html.encode("utf-8"))
+        return [
+            ("*|UNSUB|*" in self.html, "the HTML has an unsubscribe link (*|UNSUB|*)"),
+            ("*|UNSUB|*" in self.text, "the plain text has an unsubscribe link (*|UNSUB|*)"),
+            ("*|LIST:ADDRESSLINE|*" in self.html or "*|HTML:LIST_ADDRESS_HTML|*" in self.html,
+             "the HTML shows the postal address (*|LIST:ADDRESSLINE|*)"),
+            (size < GMAIL_CLIP_BYTES, f"the HTML is {size / 1024:.1f} KB, under Gmail's 102 KB clipping limit"),
+            (bool(self.subject.strip()), "the subject is set"),
+            (bool(self.from_name.strip()) and "@" in self.reply_to, "the From name and reply-to address are set"),
+        ]
+
+
+def campaign_folder(campaigns_dir: Path, month: str) -> Path:
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        raise PublishError(f"--month must be a month like 2026-11, not {month!r}.")
+    return campaigns_dir / month
+
+
+def load_campaign(campaigns_dir: Path, month: str, project_root: Path) -> Campaign:
+    """The campaign files of ``month``, refusing missing, malformed or stale ones."""
+    folder = campaign_folder(campaigns_dir, month)
+    build_hint = "Run `make build` first; it writes them."
+    missing = [name for name in ("campaign.json", "email.html", "email.txt") if not (folder / name).is_file()]
+    if missing:
+        raise PublishError(f"No campaign files for {month} in {_show(folder, project_root)} ({', '.join(missing)} missing). {build_hint}")
+    try:
+        record = json.loads((folder / "campaign.json").read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise PublishError(f"{_show(folder / 'campaign.json', project_root)} is not valid JSON ({error.msg}). {build_hint}") from None
+    absent = [key for key in REQUIRED if key not in record]
+    if absent or record.get("month") != month:
+        raise PublishError(f"{_show(folder / 'campaign.json', project_root)} is incomplete or for another month. {build_hint}")
+    for label, expected in record["sources"].items():
+        path = Path(label) if Path(label).is_absolute() else project_root / label
+        if not path.is_file():
+            raise PublishError(f"The campaign files for {month} were built from {label}, which no longer exists. {build_hint}")
+        actual = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+        if actual != expected:
+            raise PublishError(f"The campaign files for {month} are older than {label}, which changed since the build. {build_hint}")
+    return Campaign(
+        month=month,
+        issue_number=int(record["issue_number"]),
+        issue_key=record["issue_key"],
+        title=record["title"],
+        subject=record["subject"],
+        preview_text=record["preview_text"],
+        from_name=record["from_name"],
+        reply_to=record["reply_to"],
+        web_url=record["web_url"],
+        send_at=record.get("send_at"),
+        content_hash=record["content_hash"],
+        html=(folder / "email.html").read_text(encoding="utf-8"),
+        text=(folder / "email.txt").read_text(encoding="utf-8"),
+        folder=folder,
+    )
+
+
+def _show(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,147 @@
+"""`invoke publish-newsletter`: the command around the publisher. Dry run unless told otherwise."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from .campaign_files import Campaign, load_campaign
+from .config import Secret, environment_with_dotenv, mailchimp_config, missing_settings
+from .errors import PublishError
+from .mailchimp import MailchimpApi
+from .publisher import Action, Publisher, RetryPolicy, local_record, parse_schedule
+
+EMAIL = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")
+RECORD_FILE = "published.json"
+
+
+def plan_lines(campaign: Campaign, audience_id: str | None, action: str) -> list[str]:
+    lines = [
+        f"Issue:        #{campaign.issue_number}, {campaign.month} ({campaign.issue_key})",
+        f"Audience:     {audience_id or '(MAILCHIMP_AUDIENCE_ID not set)'}",
+        f"Subject:      {campaign.subject}",
+        f"Preview text: {campaign.preview_text}",
+        f"From:         {campaign.from_name}, replies to {campaign.reply_to}",
+        f"Web version:  {campaign.web_url}",
+        f"Content:      HTML {len(campaign.html.encode()) / 1024:.1f} KB, text {len(campaign.text.encode()) / 1024:.1f} KB",
+        f"Action:       {action}",
+        "Checks:",
+    ]
+    lines += [f"  [{'ok' if passed else 'FAIL'}] {text}" for passed, text in campaign.local_checks()]
+    return lines
+
+
+def publish_newsletter(
+    month: str,
+    project_root: Path,
+    send: bool = False,
+    yes: bool = False,
+    test_email: str = "",
+    schedule: str = "",
+    campaigns_dir: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    api_factory: Callable[..., MailchimpApi] | None = None,
+    retry: RetryPolicy = RetryPolicy(),
+    sleep: Callable[[float], None] | None = None,
+    now: datetime | None = None,
+    stdin: TextIO | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """Run the command; returns the exit code. Never raises for the author's mistakes."""
+    out, err, stdin = out or sys.stdout, err or sys.stderr, stdin or sys.stdin
+    env = environment_with_dotenv(environ if environ is not None else dict(__import__("os").environ), project_root)
+    secret = env.get("MAILCHIMP_API_KEY", "")
+    try:
+        return _run(month, project_root, send, yes, test_email, schedule, campaigns_dir or project_root / "campaigns",
+                    env, api_factory, retry, sleep, now or datetime.now(UTC), stdin, out)
+    except PublishError as error:
+        print(f"Error: {_redact(str(error), secret)}", file=err)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("Interrupted. Run the same command again: it picks up where it stopped.", file=err)
+        return 130
+
+
+def _redact(text: str, secret: str) -> str:
+    return text.replace(secret, "********") if secret else text
+
+
+def _run(month, project_root, send, yes, test_email, schedule, campaigns_dir, env, api_factory, retry, sleep, now, stdin,
+         out) -> int:
+    chosen = [name for name, value in (("--send", send), ("--test-email", test_email), ("--schedule", schedule)) if value]
+    if len(chosen) > 1:
+        raise PublishError(f"Use one of {', '.join(chosen)} at a time.")
+    campaign = load_campaign(campaigns_dir, month, project_root)
+    emails = [e.strip() for e in test_email.split(",") if e.strip()] if test_email else []
+    if test_email and (not emails or not all(EMAIL.match(e) for e in emails)):
+        raise PublishError(f"--test-email takes addresses separated by commas, e.g. a@example.org,b@example.org; got {test_email!r}.")
+    schedule_at = parse_schedule(schedule, now) if schedule else None
+    action = (
+        Action.SEND if send else Action.SCHEDULE if schedule_at else Action.TEST if emails else None
+    )
+    description = {
+        None: "dry run: nothing is sent and Mailchimp is not contacted",
+        Action.TEST: f"send a test to {', '.join(emails)}",
+        Action.SCHEDULE: f"schedule for {schedule_at.isoformat(timespec='minutes') if schedule_at else ''}",
+        Action.SEND: "SEND NOW to the whole audience",
+    }[action]
+    print("\n".join(plan_lines(campaign, env.get("MAILCHIMP_AUDIENCE_ID"), description)), file=out)
+    failed = [text for passed, text in campaign.local_checks() if not passed]
+
+    if action is None:
+        missing = missing_settings(env)
+        if missing:
+            print(f"Note: {' and '.join(missing)} not set; they are needed to publish.", file=out)
+        print("\nDry run: nothing was sent. Add --test-email ADDRESSES, --schedule TIME or --send to publish.", file=out)
+        return 1 if failed else 0
+    if failed:
+        raise PublishError("The campaign files fail the checks above; fix the content and run `make build`.")
+
+    config = mailchimp_config(env)
+    if action is Action.SEND and not yes:
+        if not stdin.isatty():
+            raise PublishError("--send needs confirmation: add --yes to send without a prompt (non-interactive use).")
+        print(f"\nSend the {month} issue to every subscriber of {config.audience_id} now? Type 'send' to confirm: ",
+              end="", file=out, flush=True)
+        if stdin.readline().strip().lower() != "send":
+            print("Not sent.", file=out)
+            return 1
+
+    factory = api_factory or _default_api
+    api = factory(config)
+    publisher = Publisher(
+        api, config.audience_id, retry=retry, sleep=sleep or __import__("time").sleep, say=lambda line: print(line, file=out)
+    )
+    record_path = campaign.folder / RECORD_FILE
+    known_id = _known_campaign_id(record_path, campaign.issue_key)
+
+    def record(remote) -> None:
+        record_path.write_text(local_record(remote, campaign), encoding="utf-8")
+
+    outcome = publisher.publish(campaign, action, emails, schedule_at, known_id, record)
+    print(outcome.message, file=out)
+    return outcome.exit_code
+
+
+def _default_api(config) -> MailchimpApi:
+    from .mailchimp import MailchimpMarketingApi
+
+    return MailchimpMarketingApi(config)
+
+
+def _known_campaign_id(record_path: Path, issue_key: str) -> str | None:
+    import json
+
+    try:
+        data = json.loads(record_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data.get("campaign_id") if data.get("issue_key") == issue_key else None
+
+
+__all__ = ["Secret", "publish_newsletter"]

@@ -1,0 +1,131 @@
+"""The Mailchimp calls the publisher makes: a Protocol, and an adapter over the official client.
+
+The adapter turns every failure into an :class:`ApiError` saying whether it is transient
+and whether its outcome is unknown, with Mailchimp's own title and detail, and never
+with the API key in it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Protocol
+
+import requests
+
+from .config import MailchimpConfig
+from .errors import ApiError
+
+# Requests that change something on Mailchimp: after a timeout, a dropped connection or
+# a 5xx their outcome is unknown.
+CHANGING_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+
+
+class MailchimpApi(Protocol):
+    def get_audience(self, audience_id: str) -> dict[str, Any]: ...
+    def list_campaigns(self, audience_id: str, count: int, offset: int) -> dict[str, Any]: ...
+    def get_campaign(self, campaign_id: str) -> dict[str, Any]: ...
+    def create_campaign(self, body: dict[str, Any]) -> dict[str, Any]: ...
+    def update_campaign(self, campaign_id: str, body: dict[str, Any]) -> dict[str, Any]: ...
+    def set_content(self, campaign_id: str, html: str, text: str) -> None: ...
+    def send_checklist(self, campaign_id: str) -> dict[str, Any]: ...
+    def send_test(self, campaign_id: str, emails: list[str]) -> None: ...
+    def schedule(self, campaign_id: str, schedule_time: str) -> None: ...
+    def send(self, campaign_id: str) -> None: ...
+
+
+class MailchimpMarketingApi:
+    """:class:`MailchimpApi` over the official ``mailchimp_marketing`` client."""
+
+    def __init__(self, config: MailchimpConfig, timeout: float = 20.0):
+        import mailchimp_marketing
+
+        self._client = mailchimp_marketing.Client()
+        self._client.set_config({"api_key": config.api_key.reveal(), "server": config.server, "timeout": timeout})
+        self._client.api_client.host = config.api_url
+        self._last_response: requests.Response | None = None
+        original_request = self._client.api_client.request
+
+        def recording_request(*args, **kwargs):
+            self._last_response = None
+            response = original_request(*args, **kwargs)
+            self._last_response = response
+            return response
+
+        self._client.api_client.request = recording_request
+
+    def _call(self, operation: str, method: str, function, *args, **kwargs):
+        from mailchimp_marketing.api_client import ApiClientError
+
+        try:
+            result = function(*args, **kwargs)
+        except ApiClientError as error:
+            raise self._api_error(operation, method, error.status_code, error.text) from None
+        if isinstance(result, requests.Response):  # no JSON body: the client returns the response as is
+            if result.status_code >= 400:
+                raise self._api_error(operation, method, result.status_code, result.text) from None
+            return None
+        return result
+
+    def _api_error(self, operation: str, method: str, status: int | None, body: object) -> ApiError:
+        if status is None:  # no HTTP answer: timeout, refused or dropped connection
+            reason = type(body).__name__ if isinstance(body, Exception) else "connection failed"
+            never_sent = isinstance(body, requests.exceptions.ConnectTimeout) or any(
+                sign in repr(body) for sign in ("NewConnectionError", "Connection refused", "NameResolutionError")
+            )
+            return ApiError(
+                operation, None, "No answer from Mailchimp", f"({reason})", transient=True,
+                outcome_unknown=method in CHANGING_METHODS and not never_sent,
+            )
+        problem = _problem(body)
+        retry_after = None
+        if status == 429 and self._last_response is not None:
+            try:
+                retry_after = float(self._last_response.headers.get("Retry-After", ""))
+            except ValueError:
+                retry_after = None
+        transient = status == 429 or status >= 500
+        return ApiError(
+            operation, status, problem.get("title", "Error"), problem.get("detail", ""), transient=transient,
+            outcome_unknown=status >= 500 and method in CHANGING_METHODS, retry_after=retry_after,
+        )
+
+    def get_audience(self, audience_id):
+        return self._call("get audience", "GET", self._client.lists.get_list, audience_id)
+
+    def list_campaigns(self, audience_id, count, offset):
+        return self._call("list campaigns", "GET", self._client.campaigns.list, list_id=audience_id, count=count, offset=offset)
+
+    def get_campaign(self, campaign_id):
+        return self._call("get campaign", "GET", self._client.campaigns.get, campaign_id)
+
+    def create_campaign(self, body):
+        return self._call("create campaign", "POST", self._client.campaigns.create, body)
+
+    def update_campaign(self, campaign_id, body):
+        return self._call("update campaign", "PATCH", self._client.campaigns.update, campaign_id, body)
+
+    def set_content(self, campaign_id, html, text):
+        self._call("upload content", "PUT", self._client.campaigns.set_content, campaign_id, {"html": html, "plain_text": text})
+
+    def send_checklist(self, campaign_id):
+        return self._call("send checklist", "GET", self._client.campaigns.get_send_checklist, campaign_id)
+
+    def send_test(self, campaign_id, emails):
+        self._call("send test", "POST", self._client.campaigns.send_test_email, campaign_id,
+                   {"test_emails": emails, "send_type": "html"})
+
+    def schedule(self, campaign_id, schedule_time):
+        self._call("schedule", "POST", self._client.campaigns.schedule, campaign_id, {"schedule_time": schedule_time})
+
+    def send(self, campaign_id):
+        self._call("send", "POST", self._client.campaigns.send, campaign_id)
+
+
+def _problem(body: object) -> dict[str, Any]:
+    if isinstance(body, dict):
+        return body
+    try:
+        parsed = json.loads(str(body))
+    except (TypeError, ValueError):
+        return {"title": "Unexpected answer", "detail": str(body)[:200]}
+    return parsed if isinstance(parsed, dict) else {"title": "Unexpected answer", "detail": str(parsed)[:200]}
