@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import logging
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,7 +21,7 @@ API_KEY = "0123456789abcdef0123456789abcdef-us7"
 AUDIENCE = "aud123"
 KEY = "networker-2026-11"
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
-FAST = RetryPolicy(initial_seconds=0.01, max_seconds=0.05, total_seconds=20, max_attempts=6)
+FAST = RetryPolicy(initial_seconds=0.01, max_seconds=0.05, total_seconds=20, max_attempts=6, settle_seconds=0.2)
 HTML = "<html><body><p>Hello</p><a href='*|UNSUB|*'>Unsubscribe</a> *|LIST:ADDRESSLINE|*</body></html>"
 TEXT = "Hello\nUnsubscribe: *|UNSUB|*\n"
 
@@ -57,6 +58,10 @@ class Run:
         self.root, self.server = root, server
         self.slept: list[float] = []
 
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        time.sleep(seconds)
+
     def __call__(self, *, env=None, timeout=2.0, tty_answer=None, **options):
         environ = env if env is not None else {
             "MAILCHIMP_API_KEY": API_KEY, "MAILCHIMP_AUDIENCE_ID": AUDIENCE, "MAILCHIMP_API_URL": self.server.url,
@@ -65,7 +70,7 @@ class Run:
         out, err = io.StringIO(), io.StringIO()
         code = publish_newsletter(
             options.pop("month", "2026-11"), self.root, environ=environ, retry=FAST, now=NOW, stdin=stdin,
-            out=out, err=err, sleep=self.slept.append,
+            out=out, err=err, sleep=self.sleep,
             api_factory=lambda config: MailchimpMarketingApi(config, timeout=timeout), **options,
         )
         self.code, self.out, self.err = code, out.getvalue(), err.getvalue()
@@ -279,12 +284,12 @@ def test_api_key_never_appears_in_any_output(run, mailchimp, caplog):
         assert API_KEY not in text and API_KEY[:32] not in text
 
 
-@pytest.mark.parametrize("seed", range(24))
+@pytest.mark.parametrize("seed", range(100, 116))
 def test_random_faults_still_give_one_campaign_and_one_send(tmp_path, seed):
     make_campaign(tmp_path)
     with FakeMailchimp(api_key=API_KEY, audience_id=AUDIENCE) as server:
         server.state.slow_seconds = 0.25
-        server.random_faults(seed, rate=0.35)
+        server.random_faults(seed, rate=0.5)
         runner = Run(tmp_path, server)
         for _ in range(25):
             code = runner(send=True, yes=True, timeout=0.15)

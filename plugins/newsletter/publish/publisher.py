@@ -47,6 +47,9 @@ class RetryPolicy:
     max_seconds: float = 30.0
     total_seconds: float = 180.0
     max_attempts: int = 8
+    # After a failure whose outcome is unknown, wait this long before re-reading Mailchimp,
+    # so that a request still being processed there has finished (longer than a request's timeout).
+    settle_seconds: float = 25.0
 
 
 @dataclass
@@ -129,7 +132,11 @@ class Publisher:
                     if settled():  # e.g. "already sent" after an earlier attempt took effect
                         return
                     raise self._as_publish_error(error) from None
-                self.say(f"  {error}; checking Mailchimp before trying again")
+                if error.outcome_unknown:
+                    self.say(f"  {error}; waiting {self.retry.settle_seconds:g} s, then checking Mailchimp before trying again")
+                    self.sleep(self.retry.settle_seconds)
+                else:
+                    self.say(f"  {error}; checking Mailchimp before trying again")
                 if settled():
                     return
                 if attempt == self.retry.max_attempts:
