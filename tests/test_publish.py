@@ -302,3 +302,29 @@ def test_random_faults_still_give_one_campaign_and_one_send(tmp_path, seed):
         assert len(server.state.sends) == 1 and len(campaigns_for(server)) == 1
         assert runner(send=True, yes=True, timeout=0.15) == 0 or len(server.state.sends) == 1
         assert len(server.state.sends) == 1
+
+
+def test_api_url_must_not_send_the_key_unencrypted_to_another_machine(run, mailchimp):
+    env = {"MAILCHIMP_API_KEY": API_KEY, "MAILCHIMP_AUDIENCE_ID": AUDIENCE, "MAILCHIMP_API_URL": "http://mail.example.org/3.0"}
+    assert run(env=env, send=True, yes=True) == 1
+    assert "would send the API key unencrypted" in run.err
+
+
+def test_api_url_containing_the_word_server_is_used_as_given(tmp_path):
+    make_campaign(tmp_path)
+    with FakeMailchimp(api_key=API_KEY, audience_id=AUDIENCE, base_path="/mailserver/3.0") as server:
+        runner = Run(tmp_path, server)
+        # The official client replaces "server" anywhere in the URL with the data centre.
+        env = {"MAILCHIMP_API_KEY": API_KEY, "MAILCHIMP_AUDIENCE_ID": AUDIENCE,
+               "MAILCHIMP_API_URL": server.url}
+        assert runner(env=env, test_email="me@example.org") == 0, runner.err
+        assert server.state.test_sends
+
+
+def test_retry_after_accepts_seconds_and_http_dates():
+    from newsletter.publish.mailchimp import retry_after_seconds
+
+    now = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    assert retry_after_seconds("7") == 7.0
+    assert retry_after_seconds("Wed, 25 Nov 2026 12:00:30 GMT", now) == 30.0
+    assert retry_after_seconds("soon") is None

@@ -67,7 +67,10 @@ class FakeMailchimpState:
 class FakeMailchimp:
     """Start with ``with FakeMailchimp(api_key="...-us1") as mc:``; ``mc.url`` is the API base URL."""
 
-    def __init__(self, api_key: str = "0123456789abcdef0123456789abcdef-us1", audience_id: str = "aud123"):
+    def __init__(
+        self, api_key: str = "0123456789abcdef0123456789abcdef-us1", audience_id: str = "aud123", base_path: str = "/3.0"
+    ):
+        self.base_path = base_path
         self.state = FakeMailchimpState(api_key=api_key)
         self.state.audiences[audience_id] = {"id": audience_id, "name": "Networker readers"}
         self._lock = threading.Lock()
@@ -79,7 +82,7 @@ class FakeMailchimp:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/3.0"
+        return f"http://127.0.0.1:{self._server.server_address[1]}{self.base_path}"
 
     def __enter__(self) -> FakeMailchimp:
         self._thread.start()
@@ -289,10 +292,10 @@ def _handler_class(mailchimp: FakeMailchimp):
                 body = json.loads(raw) if raw else None
             except json.JSONDecodeError:
                 body = None
-            if not url.path.startswith("/3.0/"):
+            if not url.path.startswith(mailchimp.base_path + "/"):
                 self._reply(*_error(404, "Resource Not Found", "Unknown API version."))
                 return
-            path = url.path[len("/3.0"):]
+            path = url.path[len(mailchimp.base_path):]
             query = {k: v[0] for k, v in parse_qs(url.query).items()}
             fault, retry_after = mailchimp.choose_fault(method, path)
             with mailchimp._lock:  # noqa: SLF001

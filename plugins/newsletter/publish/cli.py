@@ -68,7 +68,14 @@ def publish_newsletter(
 
 
 def _redact(text: str, secret: str) -> str:
-    return text.replace(secret, "********") if secret else text
+    """A last line of defence: the key (and its Basic-auth form) never reach the terminal."""
+    if not secret:
+        return text
+    from .mailchimp import _secret_forms
+
+    for form in _secret_forms(secret):
+        text = text.replace(form, "********")
+    return text
 
 
 def _run(month, project_root, send, yes, test_email, schedule, campaigns_dir, env, api_factory, retry, sleep, now, stdin,

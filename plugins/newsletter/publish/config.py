@@ -7,12 +7,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
 from .errors import PublishError
 
 KEY_PATTERN = re.compile(r"^[0-9a-f]{32}-(us\d{1,3})$")
+LOOPBACK_HOSTS = frozenset({"localhost", "::1"})
 
 
 class Secret:
@@ -84,6 +86,12 @@ def mailchimp_config(environ: Mapping[str, str]) -> MailchimpConfig:
     api_url = environ.get("MAILCHIMP_API_URL", "").strip().rstrip("/") or f"https://{server}.api.mailchimp.com/3.0"
     if not re.match(r"^https?://[^/]+", api_url):
         raise PublishError(f"MAILCHIMP_API_URL must be a full URL such as http://127.0.0.1:8080/3.0, not {api_url!r}.")
+    host = urlsplit(api_url).hostname or ""
+    if api_url.startswith("http://") and host not in LOOPBACK_HOSTS and not host.startswith("127."):
+        raise PublishError(
+            f"MAILCHIMP_API_URL {api_url!r} would send the API key unencrypted: use https://, "
+            "or http:// only for a server on this machine (127.0.0.1, localhost)."
+        )
     return MailchimpConfig(
         api_key=Secret(key), audience_id=environ["MAILCHIMP_AUDIENCE_ID"].strip(), server=server, api_url=api_url
     )

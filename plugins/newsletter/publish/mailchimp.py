@@ -7,7 +7,10 @@ with the API key in it.
 
 from __future__ import annotations
 
+import base64
 import json
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 
 import requests
@@ -42,6 +45,10 @@ class MailchimpMarketingApi:
         self._client = mailchimp_marketing.Client()
         self._client.set_config({"api_key": config.api_key.reveal(), "server": config.server, "timeout": timeout})
         self._client.api_client.host = config.api_url
+        # The client replaces the text "server" anywhere in the URL with the data centre;
+        # the host above is already complete.
+        self._client.api_client.server = ""
+        self._secrets = _secret_forms(config.api_key.reveal())
         self._last_response: requests.Response | None = None
         original_request = self._client.api_client.request
 
@@ -79,15 +86,19 @@ class MailchimpMarketingApi:
         problem = _problem(body)
         retry_after = None
         if status == 429 and self._last_response is not None:
-            try:
-                retry_after = float(self._last_response.headers.get("Retry-After", ""))
-            except ValueError:
-                retry_after = None
+            retry_after = retry_after_seconds(self._last_response.headers.get("Retry-After", ""))
         transient = status == 429 or status >= 500
         return ApiError(
-            operation, status, problem.get("title", "Error"), problem.get("detail", ""), transient=transient,
+            operation, status, self._scrub(str(problem.get("title", "Error"))), self._scrub(str(problem.get("detail", ""))),
+            transient=transient,
             outcome_unknown=status >= 500 and method in CHANGING_METHODS, retry_after=retry_after,
         )
+
+    def _scrub(self, text: str) -> str:
+        """Mailchimp's words, without the key in any form it could be echoed back in."""
+        for secret in self._secrets:
+            text = text.replace(secret, "********")
+        return text
 
     def get_audience(self, audience_id):
         return self._call("get audience", "GET", self._client.lists.get_list, audience_id)
@@ -119,6 +130,31 @@ class MailchimpMarketingApi:
 
     def send(self, campaign_id):
         self._call("send", "POST", self._client.campaigns.send, campaign_id)
+
+
+def _secret_forms(api_key: str) -> tuple[str, ...]:
+    basic = base64.b64encode(f"user:{api_key}".encode()).decode()
+    forms = [api_key, basic]
+    key_part = api_key.split("-")[0]
+    if len(key_part) >= 16:  # the key without its data centre, when it looks like a key
+        forms.append(key_part)
+    return tuple(form for form in forms if form)
+
+
+def retry_after_seconds(value: str, now: datetime | None = None) -> float | None:
+    """Retry-After as seconds: either a number of seconds or an HTTP date."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 def _problem(body: object) -> dict[str, Any]:
