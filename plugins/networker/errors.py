@@ -13,8 +13,11 @@ class ContentError(Exception):
 
     exitcode = 1
 
-    def __init__(self, path: str | Path | None, field: str | None, problem: str, fix: str = ""):
+    def __init__(
+        self, path: str | Path | None, field: str | None, problem: str, fix: str = "", line: int | None = None
+    ):
         self.path = str(path) if path is not None else None
+        self.line = line
         self.field = field
         self.problem = problem
         self.fix = fix
@@ -23,12 +26,14 @@ class ContentError(Exception):
     @property
     def message(self) -> str:
         where = self.path or "settings"
+        if self.path and self.line:
+            where += f":{self.line}"
         field = f" [{self.field}]" if self.field else ""
         fix = f" Fix: {self.fix}" if self.fix else ""
         return f"{where}{field}: {self.problem}.{fix}"
 
     def as_dict(self) -> dict[str, str | None]:
-        return {"file": self.path, "field": self.field, "problem": self.problem, "fix": self.fix}
+        return {"file": self.path, "line": self.line, "field": self.field, "problem": self.problem, "fix": self.fix}
 
 
 class ContentErrors(ContentError):
