@@ -20,8 +20,13 @@ DEFAULTS: dict[str, Any] = {
     "NEWSLETTER_MONTHS": None,
     # Editor's override files (content/newsletters/YYYY-MM.md), relative to PATH.
     "NEWSLETTER_PATH": "newsletters",
-    # Campaign files for the publisher, relative to the folder of the settings file.
+    # Campaign files for the publisher, relative to the folder of the settings file;
+    # "" writes none (development builds, whose links point to localhost).
     "NEWSLETTER_CAMPAIGNS_PATH": "campaigns",
+    # Write an author's preview of each issue's email (merge tags filled in, shown at
+    # phone and desktop widths) under NEWSLETTER_PREVIEW_PATH. On in development only.
+    "NEWSLETTER_PREVIEW": False,
+    "NEWSLETTER_PREVIEW_PATH": "newsletter-preview",
     # Added to the email's links to the site; {month} and {issue_key} are filled in.
     "NEWSLETTER_UTM": True,
     "NEWSLETTER_UTM_PARAMETERS": {
@@ -56,6 +61,8 @@ class NewsletterSettings:
     months: tuple[str, ...] | None
     path: str
     campaigns_path: str
+    preview: bool
+    preview_path: str
     utm: bool
     utm_parameters: tuple[tuple[str, str], ...]
     key_prefix: str
@@ -97,6 +104,8 @@ def newsletter_settings(settings: dict[str, Any]) -> NewsletterSettings:
         months=tuple(values["NEWSLETTER_MONTHS"]) if values["NEWSLETTER_MONTHS"] is not None else None,
         path=values["NEWSLETTER_PATH"],
         campaigns_path=values["NEWSLETTER_CAMPAIGNS_PATH"],
+        preview=values["NEWSLETTER_PREVIEW"],
+        preview_path=values["NEWSLETTER_PREVIEW_PATH"].strip("/"),
         utm=values["NEWSLETTER_UTM"],
         utm_parameters=tuple(sorted(values["NEWSLETTER_UTM_PARAMETERS"].items())),
         key_prefix=values["NEWSLETTER_KEY_PREFIX"],
