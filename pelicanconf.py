@@ -50,6 +50,10 @@ PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
 )
+DRAFT_URL = "drafts/{slug}/"
+DRAFT_SAVE_AS = "drafts/{slug}/index.html"
+DRAFT_PAGE_URL = "drafts/pages/{slug}/"
+DRAFT_PAGE_SAVE_AS = "drafts/pages/{slug}/index.html"
 INDEX_SAVE_AS = "index.html"
 DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404"]
 TEMPLATE_PAGES: dict[str, str] = {}
@@ -87,6 +91,10 @@ NEWSLETTER_NAME = "Networker"
 NEWSLETTER_FROM_NAME = "Networker"
 NEWSLETTER_REPLY_TO = "hello@networker.example.com"
 NEWSLETTER_POSTAL_ADDRESS = "Networker, 1 Example Street, Springfield"
+# Development builds write no campaign files (their links point to localhost) and do
+# write the email preview at /newsletter-preview/ (`invoke livereload`).
+NEWSLETTER_CAMPAIGNS_PATH = ""
+NEWSLETTER_PREVIEW = True
 
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False

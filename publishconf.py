@@ -14,3 +14,11 @@ SITEURL = os.environ.get("NETWORKER_SITEURL", "https://networker.example.com").r
 RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL
 DELETE_OUTPUT_DIRECTORY = True
+
+# The publisher's input (see docs/campaign-files.md); no author preview in production.
+NEWSLETTER_CAMPAIGNS_PATH = "campaigns"
+NEWSLETTER_PREVIEW = False
+# Drafts (and future-dated articles, which are drafts until their date) are built for
+# preview in development only: the deployed site has no copy of them.
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""

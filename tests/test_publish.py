@@ -328,3 +328,14 @@ def test_retry_after_accepts_seconds_and_http_dates():
     assert retry_after_seconds("7") == 7.0
     assert retry_after_seconds("Wed, 25 Nov 2026 12:00:30 GMT", now) == 30.0
     assert retry_after_seconds("soon") is None
+
+
+def test_campaign_files_from_a_development_build_are_refused(tmp_path, mailchimp):
+    folder = make_campaign(tmp_path)
+    record = json.loads((folder / "campaign.json").read_text())
+    record["web_url"] = "http://localhost:8000/newsletter/2026-11/"
+    (folder / "campaign.json").write_text(json.dumps(record))
+    run = Run(tmp_path, mailchimp)
+    assert run(send=True, yes=True) == 1
+    assert "come from a development build" in run.err and "make build" in run.err
+    assert mailchimp.state.requests == []

@@ -7,6 +7,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .errors import PublishError
 
@@ -75,6 +76,12 @@ def load_campaign(campaigns_dir: Path, month: str, project_root: Path) -> Campai
     absent = [key for key in REQUIRED if key not in record]
     if absent or record.get("month") != month:
         raise PublishError(f"{_show(folder / 'campaign.json', project_root)} is incomplete or for another month. {build_hint}")
+    host = (urlsplit(str(record["web_url"])).hostname or "").lower()
+    if not host or host in ("localhost", "127.0.0.1", "::1") or host.endswith(".localhost"):
+        raise PublishError(
+            f"The campaign files for {month} link to {record['web_url']!r}, not to the public site: "
+            f"they come from a development build. Run `make build` (production settings) first."
+        )
     for label, expected in record["sources"].items():
         path = Path(label) if Path(label).is_absolute() else project_root / label
         if not path.is_file():
