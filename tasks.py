@@ -2,7 +2,10 @@
 
     invoke production     check content, build site + newsletter + feeds with publishconf.py (`make build`)
     invoke build          development build with pelicanconf.py
-    invoke livereload     development build, serve on localhost:8000, rebuild and reload on change
+    invoke livereload     development build, serve on localhost:8000, rebuild and reload on change;
+                          the newsletter email preview is at /newsletter-preview/
+    invoke check          check all content without building (also the first step of `production`)
+    invoke new-article "Title" / new-quoteaction YYYY-MM / new-newsletter YYYY-MM
 """
 
 import os
@@ -93,8 +96,131 @@ def preview(c):
 
 @task(name="production")
 def production(c):
-    """Everything `make build` does: the production site, newsletter issues and feeds"""
+    """Everything `make build` does: check the content, then build the production site, newsletter and feeds"""
+    check(c, settings=CONFIG["settings_publish"])
     preview(c)
+
+
+@task(
+    help={
+        "content": "the content folder to check (default: PATH of the settings, content/)",
+        "format": "text (default) or json",
+        "settings": "the settings file (default pelicanconf.py)",
+    }
+)
+def check(c, content="", format="text", settings=CONFIG["settings_base"]):  # noqa: A002 - the option is --format
+    """Check all content for mistakes without building: exit 0 when clean, 1 with the list of problems"""
+    from networker.check import run_check
+
+    os.chdir(ROOT)
+    code = run_check(settings, content or None, format, site_now().date())
+    if code:
+        raise Exit(code=code)
+
+
+def site_now():
+    """Now in the site's time zone (TIMEZONE in pelicanconf.py)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from pelican.settings import read_settings
+
+    timezone = read_settings(str(ROOT / CONFIG["settings_base"])).get("TIMEZONE", "UTC")
+    return datetime.now(ZoneInfo(timezone))
+
+
+def _content_settings(content=""):
+    from pelican.settings import read_settings
+
+    override = {"PATH": str(Path(content).resolve())} if content else {}
+    return read_settings(str(ROOT / CONFIG["settings_base"]), override=override)
+
+
+def _create(relative, text, content=""):
+    from networker.errors import ContentError
+    from networker.scaffold import create
+
+    settings = _content_settings(content)
+    try:
+        target = create(Path(settings["PATH"]), relative, text)
+    except ContentError as error:
+        sys.stderr.write(f"{error}\n")
+        raise Exit(code=1) from None
+    print(f"Created {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
+    return target
+
+
+CONTENT_HELP = "the content folder (default: PATH of pelicanconf.py, content/)"
+
+
+@task(name="new-article", help={"title": "the article's title, in quotes", "content": CONTENT_HELP})
+def new_article(c, title, content=""):
+    """Create content/articles/<slug>.md as a draft with every field and what to fill in"""
+    from networker.check import SourceFile, markdown_files, parse_header, source_slug
+    from networker.scaffold import article_file
+    from quoteaction.markup import markdown_from_settings
+    from quoteaction.parsing import read_connector_prompts
+    from quoteaction.settings import plugin_settings
+
+    settings = _content_settings(content)
+    content = Path(settings["PATH"])
+    title = title.strip()
+    slug = source_slug(SourceFile("article", Path(), "", {"title": _field(title)}, "", 1), settings)
+    if not slug:
+        sys.stderr.write("The title needs at least one letter or digit.\n")
+        raise Exit(code=1)
+    categories = set()
+    for path in markdown_files(content, settings["ARTICLE_PATHS"], settings["IGNORE_FILES"]):
+        fields = parse_header(path.read_text(encoding="utf-8", errors="replace"))[0]
+        if fields.get("category") and fields["category"].value:
+            categories.add(fields["category"].value)
+        if source_slug(SourceFile("article", path, "", fields, "", 1), settings) == slug:
+            sys.stderr.write(
+                f"{path}: already has the slug {slug!r}, so a new article with this title would replace it. "
+                "Fix: choose another title, or edit that article.\n"
+            )
+            raise Exit(code=1)
+    prompts_file = content / plugin_settings(settings).prompts_file
+    md = markdown_from_settings(settings["MARKDOWN"], with_metadata=True)
+    prompt_ids = [prompt.id for prompt in read_connector_prompts(prompts_file, ROOT, md)[0]]
+    folder = (settings["ARTICLE_PATHS"] or [""])[0]
+    relative, text = article_file(title, site_now(), slug, settings["AUTHOR"] or "", sorted(categories), prompt_ids, folder)
+    _create(relative, text, content)
+
+
+def _field(value):
+    from networker.check import Field
+
+    return Field(value, 1)
+
+
+def _month_or_exit(month):
+    from quoteaction.parsing import month_problem
+
+    problem = month_problem(month)
+    if problem:
+        sys.stderr.write(f"{problem}: give the month as YYYY-MM, e.g. invoke new-quoteaction 2026-12\n")
+        raise Exit(code=1)
+
+
+@task(name="new-quoteaction", help={"month": "the month, YYYY-MM", "content": CONTENT_HELP})
+def new_quoteaction(c, month, content=""):
+    """Create content/quoteactions/YYYY-MM.md with every field and what to fill in"""
+    from networker.scaffold import quoteaction_file
+    from quoteaction.settings import plugin_settings
+
+    _month_or_exit(month)
+    _create(*quoteaction_file(month, plugin_settings(_content_settings(content)).path), content)
+
+
+@task(name="new-newsletter", help={"month": "the issue's month, YYYY-MM", "content": CONTENT_HELP})
+def new_newsletter(c, month, content=""):
+    """Create content/newsletters/YYYY-MM.md: the subject, preview text, note and article choice of an issue"""
+    from networker.scaffold import newsletter_file
+    from newsletter.settings import newsletter_settings
+
+    _month_or_exit(month)
+    _create(*newsletter_file(month, newsletter_settings(_content_settings(content)).path), content)
 
 
 @task
@@ -123,6 +249,8 @@ def livereload(c):
     ]
     for glob in watched_globs:
         server.watch(glob, cached_build)
+    base = "http://{host}:{port}".format(**CONFIG)
+    sys.stderr.write(f"Site: {base}/\nThis month's newsletter email, at phone and desktop widths: {base}/newsletter-preview/\n")
     server.serve(host=CONFIG["host"], port=CONFIG["port"], root=CONFIG["deploy_path"])
 
 
