@@ -51,7 +51,10 @@ PAGINATION_PATTERNS = (
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
 )
 INDEX_SAVE_AS = "index.html"
-DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404"]
+DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404", "search"]
+# The search page (Pagefind's index is built after the production build, see tasks.py).
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = "search/index.html"
 TEMPLATE_PAGES: dict[str, str] = {}
 
 # Feeds: Atom and RSS for all articles and per category, full content.

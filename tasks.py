@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
 from networker.build import build_site  # noqa: E402
+from networker.search import build_search_index  # noqa: E402
 
 CONFIG = {
     "settings_base": "pelicanconf.py",
@@ -30,9 +31,10 @@ CONFIG = {
 
 
 def pelican_build(settings_file, **overrides):
-    """Build with Networker's error handling; stop with the exit code on failure."""
+    """Build with Networker's error handling, then the search index; stop with the exit code on failure."""
     os.chdir(ROOT)
     code = build_site(settings_file, overrides, verbose="-v" in program.core.remainder)
+    code = code or build_search_index(ROOT / CONFIG["deploy_path"])
     if code:
         raise Exit(code=code)
 
@@ -106,6 +108,7 @@ def livereload(c):
         code = build_site(
             ROOT / CONFIG["settings_base"], {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
         )
+        code = code or build_search_index(ROOT / CONFIG["deploy_path"])
         if code:
             sys.stderr.write("Fix the problem above; the page reloads when the build succeeds.\n")
 
