@@ -6,6 +6,7 @@ import json
 
 import feedparser
 import pytest
+from lxml import etree
 
 from tests.support.feed_rules import feed_errors
 from tests.support.site import broken_internal_links, html_files, soup, vnu_errors
@@ -65,3 +66,18 @@ def test_no_broken_internal_links(sample_site):
 )
 def test_feeds_pass_the_w3c_feed_validator_rules(sample_site, feed):
     assert feed_errors((sample_site.output / feed).read_bytes(), f"{sample_site.site_url}/{feed}") == []
+
+
+def test_sitemap_lists_every_article_and_page_by_an_absolute_url_that_exists(sample_site):
+    tree = etree.parse(str(sample_site.output / "sitemap.xml"))
+    locs = [loc.text for loc in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    for loc in locs:
+        assert loc.startswith(f"{sample_site.site_url}/"), loc
+        path = loc.removeprefix(sample_site.site_url).strip("/")
+        assert (sample_site.output / path / "index.html").is_file(), loc
+    articles = [p for p in html_files(sample_site.output) if soup(p).find("article", class_="article")]
+    pages = ["about", "subscribe", "quoteactions", "newsletter", "archives", "categories", "tags"]
+    expected = {f"{sample_site.site_url}/{p.parent.name}/" for p in articles} | {
+        f"{sample_site.site_url}/{name}/" for name in pages
+    }
+    assert expected <= set(locs)
