@@ -81,3 +81,18 @@ def test_sitemap_lists_every_article_and_page_by_an_absolute_url_that_exists(sam
         f"{sample_site.site_url}/{name}/" for name in pages
     }
     assert expected <= set(locs)
+
+
+def test_every_page_leads_to_every_part_of_the_site(sample_site):
+    site = sample_site.site_url
+    destinations = {
+        "Articles": f"{site}/", "QuoteActions": f"{site}/quoteactions/", "Newsletter": f"{site}/newsletter/",
+        "About": f"{site}/about/", "Search": f"{site}/search/", "Subscribe": f"{site}/subscribe/",
+        "Archives": f"{site}/archives/", "Categories": f"{site}/categories/", "Tags": f"{site}/tags/",
+        "Authors": f"{site}/authors/",
+    }
+    pages = [path for path in html_files(sample_site.output) if "pagefind" not in path.parts]
+    assert sample_site.output / "404.html" in pages
+    for path in pages:
+        nav = soup(path).find("nav", attrs={"aria-label": "Site"})
+        assert {a.get_text(strip=True): a["href"] for a in nav.find_all("a")} == destinations, path
