@@ -82,7 +82,10 @@ def open_page(browser, site):
 
     def opener(path: str, color_scheme: str = "light", viewport: dict = PHONE, javascript: bool = True):
         context = browser.new_context(
-            viewport=viewport, color_scheme=color_scheme, java_script_enabled=javascript, reduced_motion="reduce"
+            viewport=viewport,
+            color_scheme=color_scheme,
+            java_script_enabled=javascript,
+            reduced_motion="reduce",
         )
         contexts.append(context)
         context.route("**/*", site.handle)
@@ -101,10 +104,11 @@ def axe_violations(page) -> list[str]:
     require_tool(AXE.is_file(), "the accessibility tests need axe-core (`npm ci`)")
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate("async () => (await axe.run(document)).violations")
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(' '.join(node['target']) for node in v['nodes'][:5])}"
-        for v in violations
-    ]
+    found = []
+    for violation in violations:
+        where = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+        found.append(f"{violation['id']} ({violation['impact']}): {violation['help']} at {where}")
+    return found
 
 
 @contextmanager
@@ -125,7 +129,7 @@ def test_page_has_no_axe_violations_and_fits_a_phone(open_page, site, name, colo
 
 def test_dark_mode_applies_when_the_reader_prefers_it(open_page):
     def colours(page) -> tuple[str, str]:
-        return page.evaluate("[getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]")
+        return page.evaluate("(s => [s.backgroundColor, s.color])(getComputedStyle(document.body))")
 
     def luminance(rgb: str) -> float:
         red, green, blue = (int(part) for part in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3])
@@ -141,8 +145,9 @@ def _focused(page) -> dict:
     return page.evaluate(
         """() => {
         const el = document.activeElement, style = getComputedStyle(el), box = el.getBoundingClientRect();
-        return {tag: el.tagName.toLowerCase(), cls: el.className, text: (el.innerText || el.value || '').trim(),
-                href: el.getAttribute('href'), outline: style.outlineStyle, outlineWidth: parseFloat(style.outlineWidth),
+        return {tag: el.tagName.toLowerCase(), cls: el.className, href: el.getAttribute('href'),
+                text: (el.innerText || el.value || '').trim(),
+                outline: style.outlineStyle, outlineWidth: parseFloat(style.outlineWidth),
                 visible: box.width > 0 && box.height > 0 && box.top >= 0 && box.left >= 0
                          && box.right <= innerWidth && box.bottom <= innerHeight};
     }"""
