@@ -96,3 +96,15 @@ def test_every_page_leads_to_every_part_of_the_site(sample_site):
     for path in pages:
         nav = soup(path).find("nav", attrs={"aria-label": "Site"})
         assert {a.get_text(strip=True): a["href"] for a in nav.find_all("a")} == destinations, path
+
+
+def test_every_article_page_is_under_40_kb_with_its_one_stylesheet(sample_site):
+    css = sample_site.output / "theme/css/site.css"
+    articles = [p for p in html_files(sample_site.output) if soup(p).find("article", class_="article")]
+    for page in articles:
+        html = soup(page)
+        assert [link["href"] for link in html.find_all("link", rel="stylesheet")] == [
+            f"{sample_site.site_url}/theme/css/site.css"
+        ]
+        assert html.find("script", src=True) is None, page
+        assert page.stat().st_size + css.stat().st_size < 40 * 1024, page
