@@ -3,6 +3,7 @@
 The production build (`make build`) reads these and overrides them in publishconf.py.
 """
 
+import os
 from pathlib import Path
 
 AUTHOR = "Networker"
@@ -23,7 +24,6 @@ SUMMARY_MAX_LENGTH = 50
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images", "extra"]
-EXTRA_PATH_METADATA = {"extra/robots.txt": {"path": "robots.txt"}}
 # Data files read by the project's plugins, never by Pelican's readers.
 IGNORE_FILES = [".*", "__pycache__", "quoteactions", "newsletters"]
 
@@ -55,7 +55,12 @@ DRAFT_SAVE_AS = "drafts/{slug}/index.html"
 DRAFT_PAGE_URL = "drafts/pages/{slug}/"
 DRAFT_PAGE_SAVE_AS = "drafts/pages/{slug}/index.html"
 INDEX_SAVE_AS = "index.html"
-DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404"]
+DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404", "search", "robots"]
+# The search page (Pagefind's index is built after the production build, see tasks.py).
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = "search/index.html"
+# robots.txt from the theme's robots.html, so its Sitemap line follows SITEURL.
+ROBOTS_SAVE_AS = "robots.txt"
 TEMPLATE_PAGES: dict[str, str] = {}
 
 # Feeds: Atom and RSS for all articles and per category, full content.
@@ -81,7 +86,14 @@ MARKDOWN = {
 }
 
 PLUGIN_PATHS = [str(Path(__file__).parent / "plugins")]
-PLUGINS = ["feeds", "quoteaction", "newsletter"]
+PLUGINS = ["feeds", "quoteaction", "newsletter", "reader_features", "sitemap"]
+
+# The newsletter signup form posts to Mailchimp's embedded-form action URL (Audience >
+# Signup forms > Embedded forms). Empty: no form; the Subscribe page points to the feeds.
+READER_SUBSCRIBE_FORM_ACTION = os.environ.get("NETWORKER_SUBSCRIBE_ACTION", "")
+
+# output/sitemap.xml (pelican-sitemap): every page Pelican writes, less these.
+SITEMAP = {"format": "xml", "exclude": [r"^404\.html$", r"^robots\.txt$", r"^search/$"]}
 
 # Future-dated articles are drafts until their date: built for preview, never listed,
 # fed or mailed.

@@ -6,6 +6,8 @@
                           the newsletter email preview is at /newsletter-preview/
     invoke check          check all content without building (also the first step of `production`)
     invoke new-article "Title" / new-quoteaction YYYY-MM / new-newsletter YYYY-MM
+    invoke screenshots    README screenshots of the sample site (docs/screenshots/)
+    invoke lighthouse     Lighthouse (mobile) scores of the home page and the newest article
 """
 
 import os
@@ -22,6 +24,7 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
 from networker.build import build_site  # noqa: E402
+from networker.search import build_search_index  # noqa: E402
 
 CONFIG = {
     "settings_base": "pelicanconf.py",
@@ -33,9 +36,10 @@ CONFIG = {
 
 
 def pelican_build(settings_file, **overrides):
-    """Build with Networker's error handling; stop with the exit code on failure."""
+    """Build with Networker's error handling, then the search index; stop with the exit code on failure."""
     os.chdir(ROOT)
     code = build_site(settings_file, overrides, verbose="-v" in program.core.remainder)
+    code = code or build_search_index(ROOT / CONFIG["deploy_path"])
     if code:
         raise Exit(code=code)
 
@@ -232,6 +236,7 @@ def livereload(c):
         code = build_site(
             ROOT / CONFIG["settings_base"], {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
         )
+        code = code or build_search_index(ROOT / CONFIG["deploy_path"])
         if code:
             sys.stderr.write("Fix the problem above; the page reloads when the build succeeds.\n")
 
@@ -278,3 +283,44 @@ def publish_newsletter(c, month, send=False, yes=False, test_email="", schedule=
     code = run(month, ROOT, send=send, yes=yes, test_email=test_email, schedule=schedule)
     if code:
         raise Exit(code=code)
+
+
+@task
+def screenshots(c):
+    """README screenshots: the home page at desktop width, the newest article on a phone"""
+    from tools.site_preview import Shot, local_site, newest_article_path, take_screenshots
+
+    with local_site() as (base_url, output):
+        shots = [
+            Shot("home.png", "/", 1280, 800, 1),
+            Shot("article.png", newest_article_path(output, base_url), 390, 844, 2),
+        ]
+        for path in take_screenshots(base_url, shots, ROOT / "docs" / "screenshots"):
+            print(f"wrote {path.relative_to(ROOT)}")
+
+
+@task(help={"report_dir": "keep Lighthouse's JSON reports in this folder (default: not kept)"})
+def lighthouse(c, report_dir=""):
+    """Lighthouse (mobile) scores of the home page and newest article; exit 1 below the bars"""
+    import tempfile
+
+    from tools.site_preview import (
+        below_bars,
+        install_lighthouse,
+        lighthouse_scores,
+        local_site,
+        newest_article_path,
+    )
+
+    install_lighthouse()
+    failures = []
+    with tempfile.TemporaryDirectory() as tmp, local_site() as (base_url, output):
+        reports = Path(report_dir or tmp)
+        reports.mkdir(parents=True, exist_ok=True)
+        for name, path in [("home", "/"), ("article", newest_article_path(output, base_url))]:
+            scores = lighthouse_scores(f"{base_url}{path}", reports / f"{name}.json")
+            print(f"{name:8} {path:45} " + "  ".join(f"{k} {v}" for k, v in scores.items()))
+            failures += [f"{name}: {problem}" for problem in below_bars(scores)]
+    if failures:
+        print("Under the bars: " + "; ".join(failures), file=sys.stderr)
+        raise Exit(code=1)

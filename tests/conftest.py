@@ -10,6 +10,8 @@ import pytest
 from tests.support.site import ROOT, build
 
 SAMPLE_SITE_URL = "https://networker.example.com"
+# A made-up Mailchimp form action, so the sample site shows (and the tests check) the signup form.
+SAMPLE_SUBSCRIBE_ACTION = "https://networker.us1.list-manage.com/subscribe/post?u=0a1b2c3d4e&id=5f6a7b8c9d"
 
 
 @dataclass(frozen=True)
@@ -21,9 +23,15 @@ class BuiltSite:
 
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory) -> BuiltSite:
-    """The real sample content in content/, built once with the production settings."""
+    """The real sample content in content/, built once with the production settings (and the
+    search index, as `make build` makes it)."""
     tmp = tmp_path_factory.mktemp("sample")
     output = build(
-        tmp, production=True, PATH=str(ROOT / "content"), SITEURL=SAMPLE_SITE_URL, FEED_DOMAIN=SAMPLE_SITE_URL
+        tmp,
+        production=True,
+        PATH=str(ROOT / "content"),
+        SITEURL=SAMPLE_SITE_URL,
+        FEED_DOMAIN=SAMPLE_SITE_URL,
+        READER_SUBSCRIBE_FORM_ACTION=SAMPLE_SUBSCRIBE_ACTION,
     )
     return BuiltSite(output=output, campaigns=tmp / "campaigns", site_url=SAMPLE_SITE_URL)

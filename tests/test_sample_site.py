@@ -6,6 +6,7 @@ import json
 
 import feedparser
 import pytest
+from lxml import etree
 
 from tests.support.feed_rules import feed_errors
 from tests.support.site import broken_internal_links, html_files, soup, vnu_errors
@@ -65,3 +66,45 @@ def test_no_broken_internal_links(sample_site):
 )
 def test_feeds_pass_the_w3c_feed_validator_rules(sample_site, feed):
     assert feed_errors((sample_site.output / feed).read_bytes(), f"{sample_site.site_url}/{feed}") == []
+
+
+def test_sitemap_lists_every_article_and_page_by_an_absolute_url_that_exists(sample_site):
+    tree = etree.parse(str(sample_site.output / "sitemap.xml"))
+    locs = [loc.text for loc in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    for loc in locs:
+        assert loc.startswith(f"{sample_site.site_url}/"), loc
+        path = loc.removeprefix(sample_site.site_url).strip("/")
+        assert (sample_site.output / path / "index.html").is_file(), loc
+    articles = [p for p in html_files(sample_site.output) if soup(p).find("article", class_="article")]
+    pages = ["about", "subscribe", "quoteactions", "newsletter", "archives", "categories", "tags"]
+    expected = {f"{sample_site.site_url}/{p.parent.name}/" for p in articles} | {
+        f"{sample_site.site_url}/{name}/" for name in pages
+    }
+    assert expected <= set(locs)
+
+
+def test_every_page_leads_to_every_part_of_the_site(sample_site):
+    site = sample_site.site_url
+    destinations = {
+        "Articles": f"{site}/", "QuoteActions": f"{site}/quoteactions/", "Newsletter": f"{site}/newsletter/",
+        "About": f"{site}/about/", "Search": f"{site}/search/", "Subscribe": f"{site}/subscribe/",
+        "Archives": f"{site}/archives/", "Categories": f"{site}/categories/", "Tags": f"{site}/tags/",
+        "Authors": f"{site}/authors/",
+    }
+    pages = [path for path in html_files(sample_site.output) if "pagefind" not in path.parts]
+    assert sample_site.output / "404.html" in pages
+    for path in pages:
+        nav = soup(path).find("nav", attrs={"aria-label": "Site"})
+        assert {a.get_text(strip=True): a["href"] for a in nav.find_all("a")} == destinations, path
+
+
+def test_every_article_page_is_under_40_kb_with_its_one_stylesheet(sample_site):
+    css = sample_site.output / "theme/css/site.css"
+    articles = [p for p in html_files(sample_site.output) if soup(p).find("article", class_="article")]
+    for page in articles:
+        html = soup(page)
+        assert [link["href"] for link in html.find_all("link", rel="stylesheet")] == [
+            f"{sample_site.site_url}/theme/css/site.css"
+        ]
+        assert html.find("script", src=True) is None, page
+        assert page.stat().st_size + css.stat().st_size < 40 * 1024, page

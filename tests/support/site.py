@@ -46,17 +46,22 @@ def site_settings(tmp_path: Path, production: bool = False, **overrides) -> dict
 
 
 def build(tmp_path: Path, files: dict[str, str] | None = None, production: bool = False, **overrides) -> Path:
-    """Write ``files`` under tmp_path/content, run a real Pelican build, return the output folder."""
+    """Write ``files`` under tmp_path/content, run a real Pelican build and the search indexer
+    (as `make build` does), return the output folder."""
     from pelican import Pelican
 
     from networker.build import reset_log_deduplication
+    from networker.search import build_search_index
 
     reset_log_deduplication()
     if files:
         write_files(tmp_path / "content", files)
     settings = site_settings(tmp_path, production=production, **overrides)
     Pelican(settings).run()
-    return Path(settings["OUTPUT_PATH"])
+    output = Path(settings["OUTPUT_PATH"])
+    if build_search_index(output):
+        raise RuntimeError(f"the search indexer failed on {output} (see the log)")
+    return output
 
 
 def html_files(output: Path) -> list[Path]:
