@@ -8,7 +8,7 @@
 - pelican-sitemap's index pages are dated by the newest article, not the build's clock, and
   its state is reset at the start of every build (a failed build left it stuck).
 
-See docs/theme.md.
+See "The reader's site" in README.md.
 """
 
 from pelican import signals
