@@ -235,6 +235,19 @@ def test_search_indexes_the_published_articles_only(site):
     assert fallback.find("label", attrs={"for": fallback.find("input", type="search")["id"]})
 
 
+def test_rebuilding_into_the_same_output_indexes_only_what_is_there_now(tmp_path):
+    # As `make serve` does: the output folder is kept between builds.
+    output = build(tmp_path, SITE, DELETE_OUTPUT_DIRECTORY=False)
+    before = set((output / "pagefind/fragment").iterdir())
+    published = [name for name in SITE if name.startswith("articles/") and "draft" not in SITE[name].lower()]
+    article = tmp_path / "content" / published[0]
+    article.write_text(article.read_text(encoding="utf-8") + "\nA sentence added while editing.\n", encoding="utf-8")
+    build(tmp_path, DELETE_OUTPUT_DIRECTORY=False)
+    after = set((output / "pagefind/fragment").iterdir())
+    assert after != before
+    assert len(after) == len(before) == 3
+
+
 def test_an_article_page_is_light_and_needs_one_stylesheet_and_no_script(site):
     html = site / "yes-and/index.html"
     page = soup(html)
