@@ -86,7 +86,7 @@ MARKDOWN = {
 }
 
 PLUGIN_PATHS = [str(Path(__file__).parent / "plugins")]
-PLUGINS = ["feeds", "quoteaction", "newsletter", "reader_features", "sitemap"]
+PLUGINS = ["feeds", "quoteaction", "newsletter", "reader_features", "sitemap", "fastbuild"]
 
 # The newsletter signup form posts to Mailchimp's embedded-form action URL (Audience >
 # Signup forms > Embedded forms). Empty: no form; the Subscribe page points to the feeds.

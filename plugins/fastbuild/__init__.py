@@ -1,0 +1,19 @@
+"""Fast builds: Networker's build-speed plugin.
+
+- Markdown is converted in worker processes on every core (:mod:`fastbuild.reading`);
+- a rebuild renders only the pages whose inputs changed (:mod:`fastbuild.writing`),
+  when Pelican's content cache is on (``CACHE_CONTENT`` / ``LOAD_CONTENT_CACHE``).
+
+Both produce byte for byte what a plain sequential cold build produces; the tests hold
+them to it. Settings: ``FASTBUILD_*`` (:mod:`fastbuild.settings`).
+"""
+
+from pelican import signals
+
+from . import reading, writing
+
+
+def register():
+    signals.readers_init.connect(reading.use_parallel_markdown_reader)
+    signals.get_writer.connect(writing.provide_writer)
+    signals.finalized.connect(reading.stop_workers)

@@ -1,0 +1,5 @@
+"""A writer that skips rendering unchanged pages (to be written)."""
+
+
+def provide_writer(pelican_object):
+    return None
