@@ -16,4 +16,5 @@ from . import reading, writing
 def register():
     signals.readers_init.connect(reading.use_parallel_markdown_reader)
     signals.get_writer.connect(writing.provide_writer)
+    signals.finalized.connect(writing.save_render_cache)
     signals.finalized.connect(reading.stop_workers)
