@@ -13,7 +13,7 @@ import pytest
 
 from networker.errors import ContentError, ContentErrors
 from reader_features.meta import blog_posting, json_ld_script, meta_description, plain_text
-from reader_features.navigation import ArticleFacts, neighbours, related
+from reader_features.navigation import ArticleFacts, neighbours, related, related_all
 from reader_features.settings import plugin_settings
 from reader_features.share import mailto, share_links
 from reader_features.subscribe import subscribe_form
@@ -89,6 +89,19 @@ def test_related_ranks_by_shared_tags_then_recency_then_key_whatever_the_input_o
         assert related(me, shuffled) == expected
     assert related(me, others, limit=5) == [*expected, "one-tie-a", "one-tie-b"]
     assert related(_fact("lonely", "2026-10-01", "solo"), others) == []
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_related_all_chooses_what_related_chooses_for_every_article(seed):
+    rng = random.Random(seed)
+    tags = [f"t{number}" for number in range(rng.choice([3, 8, 20]))]
+    facts = [
+        _fact(f"a{number:03}", f"2026-{rng.randint(1, 12):02}-{rng.randint(1, 3):02}", *rng.sample(tags, rng.randint(0, 3)))
+        for number in range(120)
+    ]
+    for limit in (1, 3, 5):
+        expected = {fact.key: related(fact, facts, limit) for fact in facts}
+        assert related_all(facts, limit) == expected
 
 
 def test_share_links_carry_the_absolute_url_and_title():

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import enum
+import functools
 import hashlib
 import types
 from pathlib import PurePath
@@ -44,8 +45,9 @@ def content_key(content: Content) -> str:
 
 
 def body_digest(content: Content) -> str:
-    """The digest of a content object's body as read (before link rewriting)."""
-    return hashlib.blake2b(content._content.encode("utf-8"), digest_size=16).hexdigest()  # noqa: SLF001
+    """The digest of a content object's body as read (before link rewriting); a static file has none."""
+    body = content._content  # noqa: SLF001
+    return "-" if body is None else hashlib.blake2b(body.encode("utf-8"), digest_size=16).hexdigest()
 
 
 class Fingerprinter:
@@ -53,11 +55,15 @@ class Fingerprinter:
 
     def __init__(self) -> None:
         self.contents: dict[str, Content] = {}
+        # Containers already fingerprinted in this build, by id: the same list of articles is
+        # handed to every page of a tag, say. The object is kept so its id is not reused.
+        self._done: dict[int, tuple[Any, str]] = {}
+        self._keys: dict[int, tuple[Content, str]] = {}
 
     def digest(self, value: Any) -> str:
         parts: list[str] = []
         self._add(value, parts, 0, set())
-        return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+        return _hash(parts)
 
     def contents_digest(self, known: frozenset[str] = frozenset()) -> tuple[str, frozenset[str]]:
         """The fields of every content object met so far and not in ``known``, and of those
@@ -76,8 +82,7 @@ class Fingerprinter:
                 self._add(fields, parts, 1, set())
                 if "summary" not in content.metadata:
                     parts.append(body_digest(content))
-        digest = hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
-        return digest, frozenset(done)
+        return _hash(parts), frozenset(done)
 
     def _add(self, value: Any, parts: list[str], depth: int, active: set[int]) -> None:  # noqa: C901, PLR0912
         if depth > MAX_DEPTH:
@@ -91,9 +96,11 @@ class Fingerprinter:
         elif isinstance(value, (datetime.date, datetime.time)):
             parts.append(f"{type(value).__name__}:{value.isoformat()}:{getattr(value, 'tzinfo', None)}")
         elif isinstance(value, Content):
-            key = content_key(value)
-            self.contents.setdefault(key, value)
-            parts.append(f"<{key}>")
+            known = self._keys.get(id(value))
+            if known is None:
+                known = self._keys[id(value)] = (value, content_key(value))
+                self.contents.setdefault(known[1], value)
+            parts.append(f"<{known[1]}>")
         elif isinstance(value, URLWrapper):
             parts.append(f"{type(value).__name__}:{value.name}:{value.slug}:{value.url}:{value.save_as}")
         elif isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type, types.MethodType)):
@@ -105,11 +112,20 @@ class Fingerprinter:
             if marker in active:
                 parts.append("<cycle>")
                 return
+            done = self._done.get(marker) if depth else None  # the top value is new every time
+            if done is not None:
+                parts.append(done[1])
+                return
             active.add(marker)
+            inner: list[str] = []
             try:
-                self._add_container(value, parts, depth, active)
+                self._add_container(value, inner, depth, active)
             finally:
                 active.discard(marker)
+            digest = "#" + _hash(inner)
+            if depth:
+                self._done[marker] = (value, digest)
+            parts.append(digest)
 
     def _add_container(self, value: Any, parts: list[str], depth: int, active: set[int]) -> None:
         if isinstance(value, dict):
@@ -133,9 +149,9 @@ class Fingerprinter:
             parts.extend(sorted(inner))
         elif dataclasses.is_dataclass(value):
             parts.append(f"dc:{type(value).__qualname__}")
-            for field in dataclasses.fields(value):
-                parts.append(field.name)
-                self._add(getattr(value, field.name), parts, depth + 1, active)
+            for name in _field_names(type(value)):
+                parts.append(name)
+                self._add(getattr(value, name), parts, depth + 1, active)
         elif isinstance(value, (Paginator, Page)) or _has_plain_dict(value):
             parts.append(f"obj:{type(value).__module__}.{type(value).__qualname__}")
             self._add({k: v for k, v in vars(value).items() if k != "settings"}, parts, depth + 1, active)
@@ -144,6 +160,15 @@ class Fingerprinter:
             if " at 0x" in text or text.startswith("<"):
                 raise Unstable(f"{type(value).__module__}.{type(value).__qualname__} has no stable form")
             parts.append(f"r:{type(value).__qualname__}:{text}")
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(cls))
+
+
+def _hash(parts: list[str]) -> str:
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def _has_plain_dict(value: Any) -> bool:

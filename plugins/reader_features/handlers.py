@@ -11,7 +11,7 @@ from pelican.generators import ArticlesGenerator
 from networker.reading import reading_minutes
 
 from .meta import blog_posting, json_ld_script, meta_description, plain_text
-from .navigation import ArticleFacts, neighbours, related
+from .navigation import ArticleFacts, neighbours, related_all
 from .settings import plugin_settings
 from .share import share_links
 from .subscribe import subscribe_form
@@ -42,7 +42,7 @@ def attach_to_articles(generator) -> None:
         url = f"{site_url}/{article.url}"
         title = plain_text(article.title)
         description = meta_description(article.summary, settings.description_length)
-        article.reading_minutes = reading_minutes(article.content)
+        article.reading_minutes = reading_minutes(article._content)  # noqa: SLF001 - the raw HTML: same words, no link rewriting
         article.share_links = share_links(url, title, description, site_name)
         article.json_ld = json_ld_script(
             blog_posting(
@@ -61,15 +61,14 @@ def attach_to_articles(generator) -> None:
     facts = {article.source_path: _facts(article) for article in published}
     by_key = {article.source_path: article for article in published}
     around = neighbours(list(facts.values()))
+    related = related_all(list(facts.values()), settings.related_max)
     for article in everything:
         article.previous_article = article.next_article = None
         article.related_articles = []
     for key, article in by_key.items():
         article.previous_article = by_key.get(around[key].previous)
         article.next_article = by_key.get(around[key].next)
-        article.related_articles = [
-            by_key[other] for other in related(facts[key], list(facts.values()), settings.related_max)
-        ]
+        article.related_articles = [by_key[other] for other in related[key]]
     logger.debug("%s linked %d published articles", LOG_PREFIX, len(published))
 
 
