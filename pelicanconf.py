@@ -110,4 +110,6 @@ NEWSLETTER_PREVIEW = True
 
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
+# `invoke livereload` turns both caches on; an uncompressed cache saves and loads faster.
+GZIP_CACHE = False
 DELETE_OUTPUT_DIRECTORY = False

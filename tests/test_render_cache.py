@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pickle
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -185,7 +186,12 @@ def test_values_handed_to_one_page_are_part_of_its_key(warm_site):
         settings["PLUGINS"] = [*settings["PLUGINS"], "extra_page"]
         Pelican(settings).run()
 
-    build_with_extra("output", cached=True)
-    (warm_site / "content" / "extra.txt").write_text("second", encoding="utf-8")
-    build_with_extra("output", cached=True)
+    try:
+        build_with_extra("output", cached=True)
+        (warm_site / "content" / "extra.txt").write_text("second", encoding="utf-8")
+        build_with_extra("output", cached=True)
+    finally:  # the plugin's handler would stay connected for the tests that follow
+        from pelican import signals
+
+        signals.get_generators.disconnect(sys.modules.pop("extra_page").get_generators)
     assert (warm_site / "output" / "extra" / "index.html").read_text(encoding="utf-8") == "<p>second</p>"

@@ -98,9 +98,10 @@ class Fingerprinter:
         elif isinstance(value, Content):
             known = self._keys.get(id(value))
             if known is None:
-                known = self._keys[id(value)] = (value, content_key(value))
-                self.contents.setdefault(known[1], value)
-            parts.append(f"<{known[1]}>")
+                key = content_key(value)
+                known = self._keys[id(value)] = (value, f"<{key}>")
+                self.contents.setdefault(key, value)
+            parts.append(known[1])
         elif isinstance(value, URLWrapper):
             parts.append(f"{type(value).__name__}:{value.name}:{value.slug}:{value.url}:{value.save_as}")
         elif isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type, types.MethodType)):
@@ -136,8 +137,13 @@ class Fingerprinter:
             parts.append("}")
         elif isinstance(value, (list, tuple)):
             parts.append(f"[{type(value).__name__}{len(value)}")
+            known = self._keys
             for item in value:
-                self._add(item, parts, depth + 1, active)
+                seen = known.get(id(item))  # a content object met before: the common case
+                if seen is not None:
+                    parts.append(seen[1])
+                else:
+                    self._add(item, parts, depth + 1, active)
             parts.append("]")
         elif isinstance(value, (set, frozenset)):
             inner = []

@@ -16,7 +16,9 @@ it writes what the page was rendered from:
 
 With ``LOAD_CONTENT_CACHE`` on, a page whose page key and read bodies are unchanged, and
 whose file is still the one written, is not rendered again: the writer keeps the file's
-text and writes it back, so Pelican's own bookkeeping and signals run as usual. Editing
+file as it is (its size and modification time say it is the one written; otherwise its
+digest must match, and it is written again), and Pelican's own bookkeeping and signals
+run as usual. Editing
 one article's body therefore re-renders the pages that show that body (its own page,
 the feeds and lists that carry it); editing anything else that pages show (a title, a
 date, a QuoteAction, a prompt, a template, a setting) changes the site key and renders
@@ -31,9 +33,11 @@ place after the first page is written (Pelican's own generators do not).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import importlib.metadata
 import logging
+import os
 import pickle
 import sys
 from dataclasses import dataclass
@@ -64,6 +68,7 @@ class PageRecord:
     key: str
     bodies: tuple[tuple[str, str], ...]  # (content key, body digest) of each body the page read
     output: str  # digest of the file written
+    stat: tuple[int, int] = (-1, -1)  # the file's size and mtime (ns) once written
 
 
 def _digest(data: bytes) -> str:
@@ -161,6 +166,12 @@ class RenderCache:
         return cls(records_path, output_path, previous)
 
     def save(self) -> None:
+        for name, record in self.records.items():
+            try:
+                stat = os.stat(sanitised_join(self.output_path, name))
+            except OSError:
+                continue
+            self.records[name] = dataclasses.replace(record, stat=(stat.st_size, stat.st_mtime_ns))
         self.records_path.parent.mkdir(parents=True, exist_ok=True)
         partial = self.records_path.with_suffix(".partial")
         with partial.open("wb") as stream:
@@ -168,7 +179,8 @@ class RenderCache:
         partial.replace(self.records_path)
         logger.info("%s rendered %d pages, kept %d unchanged", LOG_PREFIX, self.rendered, self.reused)
 
-    def render(self, template, context: dict[str, Any], localcontext: dict[str, Any]) -> str:
+    def render(self, template, context: dict[str, Any], localcontext: dict[str, Any], may_leave_file: bool) -> str | None:
+        """The page's text, or None when its file is left as it is (``may_leave_file``)."""
         name = localcontext["output_file"]
         try:
             key = self._page_key(template, context, localcontext)
@@ -178,6 +190,10 @@ class RenderCache:
             return template.render(localcontext)
         previous = self.previous.get(name)
         if previous is not None and previous.key == key and self._bodies_unchanged(previous.bodies):
+            if may_leave_file and self._file_stat(name) == previous.stat:
+                self.records[name] = previous
+                self.reused += 1
+                return None
             kept = self._file_text(name, previous.output)
             if kept is not None:
                 self.records[name] = previous
@@ -240,6 +256,13 @@ class RenderCache:
         contents = self.fingerprinter.contents
         return all(name in contents and self._body(name) == digest for name, digest in bodies)
 
+    def _file_stat(self, name: str) -> tuple[int, int] | None:
+        try:
+            stat = os.stat(sanitised_join(self.output_path, name))
+        except OSError:
+            return None
+        return (stat.st_size, stat.st_mtime_ns)
+
     def _file_text(self, name: str, expected: str) -> str | None:
         try:
             data = Path(sanitised_join(self.output_path, name)).read_bytes()
@@ -268,13 +291,22 @@ def _load_records(path: Path) -> dict[str, PageRecord]:
 class _CachedTemplate:
     """What Pelican's writer calls ``render`` on: the cache decides whether to render."""
 
-    def __init__(self, template, context: dict[str, Any], cache: RenderCache):
+    def __init__(self, template, context: dict[str, Any], writer: RenderCacheWriter, override: bool):
         self._template = template
         self._context = context
-        self._cache = cache
+        self._writer = writer
+        self._override = override
 
     def render(self, localcontext: dict[str, Any]) -> str:
-        return self._cache.render(self._template, self._context, localcontext)
+        writer = self._writer
+        path = sanitised_join(writer.output_path, localcontext["output_file"])
+        # Pelican would refuse, skip or log a second write to one file: let it see a real one.
+        may_leave_file = not self._override and path not in writer._written_files and path not in writer._overridden_files
+        text = writer.render_cache.render(self._template, self._context, localcontext, may_leave_file)
+        if text is None:
+            writer.files_left_as_they_are.add(path)
+            return ""
+        return text
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._template, name)
@@ -283,12 +315,26 @@ class _CachedTemplate:
 class RenderCacheWriter(Writer):
     """Pelican's writer, with the render cache in front of every template it renders."""
 
-    render_cache: RenderCache | None = None
+    render_cache: RenderCache
 
-    def write_file(self, name, template, context, *args, **kwargs):
-        if self.render_cache is not None and template is not None:
-            template = _CachedTemplate(template, context, self.render_cache)
-        return super().write_file(name, template, context, *args, **kwargs)
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self.files_left_as_they_are: set[str] = set()
+
+    def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
+                   override_output=False, url=None, **kwargs):
+        if template is not None:
+            template = _CachedTemplate(template, context, self, override_output)
+        return super().write_file(name, template, context, relative_urls, paginated, template_name,
+                                  override_output, url, **kwargs)
+
+    def _open_w(self, filename, encoding, override=False):
+        if filename in self.files_left_as_they_are:
+            # An unchanged page: Pelican's bookkeeping as for a write, and nothing written.
+            self.files_left_as_they_are.discard(filename)
+            self._written_files.add(filename)
+            return open(os.devnull, "w", encoding=encoding)  # noqa: SIM115 - Pelican closes it
+        return super()._open_w(filename, encoding, override)
 
 
 def provide_writer(pelican_object):

@@ -46,7 +46,8 @@ def issue_article(article, site_url: str) -> IssueArticle:
         summary_html=summary,
         summary_text=html_to_text(summary),
         author=str(getattr(article, "author", "") or ""),
-        reading_minutes=reading_minutes(article._content),  # noqa: SLF001 - the raw HTML, no link rewriting
+        # The theme's plugin has counted already when it is on; else count the raw HTML (no link rewriting).
+        reading_minutes=getattr(article, "reading_minutes", None) or reading_minutes(article._content),  # noqa: SLF001
         date=article.date,
         slug=article.slug,
         source_path=_label(Path(article.source_path)),
@@ -161,8 +162,8 @@ class NewsletterGenerator(Generator):
             values = sample_merge_values(issue.web_url, settings.postal_address)
             folder = Path(self.output_path) / root / issue.month
             folder.mkdir(parents=True, exist_ok=True)
-            (folder / "email.html").write_text(fill_merge_tags(email.html, values), encoding="utf-8")
-            (folder / "email.txt").write_text(fill_merge_tags(email.text, values), encoding="utf-8")
+            _write_if_changed(folder / "email.html", fill_merge_tags(email.html, values))
+            _write_if_changed(folder / "email.txt", fill_merge_tags(email.text, values))
             pages = [f"{root}/{issue.month}/index.html"] + ([f"{root}/index.html"] if position == 0 else [])
             for save_as in pages:
                 writer.write_file(
@@ -173,6 +174,17 @@ class NewsletterGenerator(Generator):
                 )
         if newest_first:
             logger.info("%s email preview of %s at /%s/", LOG_PREFIX, newest_first[0].month, root)
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    """Leave an unchanged preview file alone: live-reload rebuilds write them all every time."""
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    path.write_bytes(data)
 
 
 def get_generators(pelican_object):
