@@ -15,5 +15,7 @@ from . import reading, writing
 
 def register():
     signals.readers_init.connect(reading.use_parallel_markdown_reader)
+    signals.article_generator_init.connect(reading.start_build)
+    signals.page_generator_init.connect(reading.add_generator)
     signals.get_writer.connect(writing.provide_writer)
     signals.finalized.connect(reading.stop_workers)
