@@ -37,6 +37,7 @@ from typing import Any
 
 from pelican import readers as pelican_readers
 from pelican.generators import ArticlesGenerator
+from pelican.plugins._utils import plugin_enabled
 from pelican.utils import file_suffix
 
 from .markdown_worker import Converted, MarkdownConverter, read_source
@@ -96,7 +97,7 @@ class MarkdownReader(pelican_readers.MarkdownReader):
 
 def use_parallel_markdown_reader(readers) -> None:
     """``readers_init``: read Markdown with :class:`MarkdownReader` when fastbuild is on."""
-    if fastbuild_settings(readers.settings).workers < 1:
+    if not _enabled(readers.settings):
         return
     for extension in pelican_readers.MarkdownReader.file_extensions:
         if readers.reader_classes.get(extension) is pelican_readers.MarkdownReader:
@@ -107,8 +108,9 @@ def start_build(generator) -> None:
     """``article_generator_init``: the articles generator is the first of every build."""
     global _build
     stop_workers(None)
-    _build = BuildConversions(fastbuild_settings(generator.settings).workers)
-    _build.generators.append(generator)
+    if _enabled(generator.settings):
+        _build = BuildConversions(fastbuild_settings(generator.settings).workers)
+        _build.generators.append(generator)
 
 
 def add_generator(generator) -> None:
@@ -123,6 +125,12 @@ def stop_workers(pelican_object) -> None:
     build, _build = _build, None
     if build is not None:
         build.stop()
+
+
+def _enabled(settings: dict[str, Any]) -> bool:
+    """Signal handlers stay connected once registered: a later build in the same process
+    (livereload, tests) may have dropped fastbuild from PLUGINS."""
+    return plugin_enabled(__package__, settings.get("PLUGINS"))
 
 
 _build: BuildConversions | None = None
