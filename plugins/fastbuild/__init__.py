@@ -15,6 +15,8 @@ from . import reading, writing
 
 def register():
     signals.readers_init.connect(reading.use_parallel_markdown_reader)
+    signals.article_generator_init.connect(reading.start_build)
+    signals.page_generator_init.connect(reading.add_generator)
     signals.get_writer.connect(writing.provide_writer)
     signals.finalized.connect(writing.save_render_cache)
     signals.finalized.connect(reading.stop_workers)
