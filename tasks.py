@@ -230,15 +230,25 @@ def new_newsletter(c, month, content=""):
 @task
 def livereload(c):
     """Automatically reload browser tab upon file modification."""
+    import threading
+
     from livereload import Server
 
+    indexing = threading.Thread()  # the search index of the previous build, made in the background
+
     def cached_build():
+        nonlocal indexing
+        if indexing.is_alive():  # never two indexers on one output/
+            indexing.join()
         code = build_site(
             ROOT / CONFIG["settings_base"], {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
         )
-        code = code or build_search_index(ROOT / CONFIG["deploy_path"])
         if code:
             sys.stderr.write("Fix the problem above; the page reloads when the build succeeds.\n")
+            return
+        # The page reloads as soon as the site is built; search catches up a moment later.
+        indexing = threading.Thread(target=build_search_index, args=(ROOT / CONFIG["deploy_path"],), daemon=True)
+        indexing.start()
 
     os.chdir(ROOT)
     cached_build()
