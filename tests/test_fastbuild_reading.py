@@ -33,7 +33,6 @@ STATEFUL_SITE = {
         Category: Giving First
         Tags: toc, headings
         Summary: A *summary* with [a link](https://example.com) and HTML[^s].
-
             [^s]: A footnote inside the summary.
 
         [TOC]
@@ -75,7 +74,6 @@ STATEFUL_SITE = {
         Category: Relationships
         Tags: abbr; lists, commas
         Summary: Uses CRM[^x].
-
             [^x]: Customer relationship management.
 
         A CRM is not a network. Neither is HTML.
@@ -214,6 +212,7 @@ def test_stateful_markdown_features_read_as_pelican_reads_them(tmp_path, caplog,
     assert sorted(r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING) == plain_warnings
     assert any("Duplicate definition of `date`" in message for message in plain_warnings)
     assert "Reviewer" not in plain_read["articles/footnotes.md"][1]
+    assert 'class="footnote-ref"' in plain_read["articles/abbr.md"][1]["summary"]
     assert plain_read["articles/footnotes.md"][1]["reviewer"] == repr(["Ada", "Ben"])
     [(converted, in_workers)] = conversions(caplog)
     assert converted == len(STATEFUL_SITE) - 1  # not the QuoteAction
@@ -229,10 +228,22 @@ def logged_errors(caplog) -> list[tuple[str, str, str]]:
     ]
 
 
+def take_after_workers_are_done(queue, path):
+    """The build process waits for the workers to drain the queue: they convert every file."""
+    for thread in queue._threads:
+        thread.join()
+    return ORIGINAL_TAKE(queue, path)
+
+
+ORIGINAL_TAKE = reading.ConversionQueue.take
+
+
 @pytest.mark.parametrize("worker", ["real", "crashing"])
 def test_a_file_that_cannot_be_read_is_skipped_as_pelican_skips_it(tmp_path, caplog, monkeypatch, worker):
     if worker == "crashing":
         monkeypatch.setattr(reading, "worker_command", lambda: [sys.executable, "-c", "import sys; sys.exit(3)"])
+    else:
+        monkeypatch.setattr(reading.ConversionQueue, "take", take_after_workers_are_done)
     write_files(tmp_path / "content", STATEFUL_SITE)
     (tmp_path / "content/articles/broken.md").write_bytes(BROKEN_FILE)
 
