@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from pelican.contents import Content
+from pelican.plugins._utils import plugin_enabled
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
@@ -340,6 +341,8 @@ class RenderCacheWriter(Writer):
 def provide_writer(pelican_object):
     """``get_writer``: the render-cache writer when the content cache is on, else Pelican's own."""
     settings = pelican_object.settings
+    if not plugin_enabled(__package__, settings.get("PLUGINS")):  # handlers outlive the build that connected them
+        return None
     if not (fastbuild_settings(settings).render_cache and settings.get("CACHE_CONTENT")):
         return None
     _install_body_watch()
