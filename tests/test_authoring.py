@@ -102,6 +102,8 @@ CASES = [
          ("articles/first.md:10 [link]: second.md links to a Markdown file", "{filename}second.md")),
     Case("article without text", {"articles/first.md": first_with().split("A paragraph")[0]},
          ("[text]: the article has no text below its fields",)),
+    Case("article with only a link definition", {"articles/first.md": first_with().split("A paragraph")[0] + "[site]: https://example.com/\n"},
+         ("[text]: the article has no text below its fields",)),
     Case("unknown connector prompt", {"articles/first.md": first_with("Connector_prompt: pass-on-a-lnk\n")},
          ("articles/first.md:7 [Connector_prompt]: 'pass-on-a-lnk' is not the id of a prompt", "did you mean 'pass-on-a-link'?")),
     Case("page without title", {"pages/about.md": "Slug: about\n\nWho writes this site.\n"}, ("pages/about.md:1 [Title]: is missing",)),

@@ -481,7 +481,17 @@ def _resolve(content: Path, source: SourceFile, path: str) -> Path | None:
     return content / joined
 
 
+_REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s")
+
+
 def _has_text(md, body: str) -> bool:
+    """Whether the body renders to anything. Only a body made of nothing but link reference
+    definitions renders to nothing while having characters, so only such a body is converted."""
+    lines = [line for line in body.splitlines() if line.strip()]
+    if not lines:
+        return False
+    if any(not _REFERENCE_DEFINITION.match(line) for line in lines):
+        return True
     md.reset()
     return bool(md.convert(body).strip())
 
