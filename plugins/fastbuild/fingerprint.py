@@ -59,6 +59,7 @@ class Fingerprinter:
         # handed to every page of a tag, say. The object is kept so its id is not reused.
         self._done: dict[int, tuple[Any, str]] = {}
         self._keys: dict[int, tuple[Content, str]] = {}
+        self._met: list[str] = []  # content keys in the order first met, for contents_digest
 
     def digest(self, value: Any) -> str:
         parts: list[str] = []
@@ -71,9 +72,13 @@ class Fingerprinter:
 
         A content without a ``Summary`` has its summary made from its body, so its body
         digest is included too."""
+        if not any(key not in known for key in self._met):  # the common case: nothing new
+            self._met.clear()
+            return _hash([]), known
         done = set(known)
         parts: list[str] = []
-        while todo := sorted(key for key in self.contents if key not in done):
+        while todo := sorted({key for key in self._met if key not in done}):
+            self._met.clear()
             for key in todo:
                 done.add(key)
                 content = self.contents[key]
@@ -100,7 +105,9 @@ class Fingerprinter:
             if known is None:
                 key = content_key(value)
                 known = self._keys[id(value)] = (value, f"<{key}>")
-                self.contents.setdefault(key, value)
+                if key not in self.contents:
+                    self.contents[key] = value
+                    self._met.append(key)
             parts.append(known[1])
         elif isinstance(value, URLWrapper):
             parts.append(f"{type(value).__name__}:{value.name}:{value.slug}:{value.url}:{value.save_as}")
