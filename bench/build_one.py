@@ -115,8 +115,7 @@ def timing_wrapper(method: Callable[..., Any], spent: list[float]) -> Callable[.
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    content, output = Path(args.content), Path(args.output or ".")
-    campaigns = Path(args.campaigns or output.with_name(output.name + "-campaigns"))
+    content, output, campaigns = Path(args.content), Path(args.output), Path(args.campaigns)
     # Everything a build imports anyway, imported before the clock starts.
     import pelican  # noqa: F401
     import pelican.generators  # noqa: F401
@@ -177,8 +176,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.build_one", description=__doc__.split("\n\n")[0])
     parser.add_argument("mode", choices=("plain", "networker", "check", "newsletter", "dev-rebuilds"))
     parser.add_argument("--content", required=True)
-    parser.add_argument("--output", default="")
-    parser.add_argument("--campaigns", default="")
+    parser.add_argument("--output", default="output")
+    parser.add_argument("--campaigns", default="campaigns")
     parser.add_argument("--cache", default="")
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--profile", default="", help="write a cProfile .prof file here")
