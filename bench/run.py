@@ -54,6 +54,7 @@ class ProcessRun:
     exit_code: int
     wall_seconds: float
     peak_pss_mib: float
+    peak_main_pss_mib: float
     max_rss_mib: float
     samples: int
     figures: dict[str, Any]
@@ -110,8 +111,10 @@ def pss_kib(pid: int) -> int:
     return 0
 
 
-def tree_pss_kib(pid: int) -> int:
-    return sum(pss_kib(member) for member in process_tree(pid))
+def tree_pss_kib(pid: int) -> tuple[int, int]:
+    """(PSS of ``pid`` and its descendants, PSS of ``pid`` alone) in KiB."""
+    sizes = [pss_kib(member) for member in process_tree(pid)]
+    return sum(sizes), sizes[0]
 
 
 def run_measured(command: list[str], cwd: Path, interval: float = SAMPLE_INTERVAL) -> ProcessRun:
@@ -120,13 +123,14 @@ def run_measured(command: list[str], cwd: Path, interval: float = SAMPLE_INTERVA
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err)
-        peak = [0, 0]  # KiB, samples
+        peak = [0, 0, 0]  # tree KiB, main process KiB, samples
         stop = threading.Event()
 
         def sample() -> None:
             while not stop.is_set():
-                peak[0] = max(peak[0], tree_pss_kib(process.pid))
-                peak[1] += 1
+                tree, main = tree_pss_kib(process.pid)
+                peak[0], peak[1] = max(peak[0], tree), max(peak[1], main)
+                peak[2] += 1
                 stop.wait(interval)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -150,8 +154,9 @@ def run_measured(command: list[str], cwd: Path, interval: float = SAMPLE_INTERVA
         exit_code=process.returncode,
         wall_seconds=wall,
         peak_pss_mib=peak[0] / 1024,
+        peak_main_pss_mib=peak[1] / 1024,
         max_rss_mib=usage.ru_maxrss / 1024,  # KiB on Linux
-        samples=peak[1],
+        samples=peak[2],
         figures=figures,
         log_tail="\n".join(log[-15:]),
     )
@@ -247,8 +252,9 @@ def bench_articles(articles: int, runs: int, seed: int, profile_file: Path | Non
         log(
             f"peak memory (PSS of the process tree): plain {figures['plain']['median_peak_pss_mib']:.0f} MiB, "
             f"networker {figures['networker']['median_peak_pss_mib']:.0f} MiB, ratio {figures['memory_ratio']:.3f}"
-            f" (largest single process, ru_maxrss: {figures['plain']['median_max_rss_mib']:.0f} / "
-            f"{figures['networker']['median_max_rss_mib']:.0f} MiB)"
+            f"; the build process alone {figures['plain']['median_peak_main_pss_mib']:.0f} / "
+            f"{figures['networker']['median_peak_main_pss_mib']:.0f} MiB PSS, ru_maxrss (largest single process) "
+            f"{figures['plain']['median_max_rss_mib']:.0f} / {figures['networker']['median_max_rss_mib']:.0f} MiB"
         )
         log(
             f"in-process build time (after interpreter start and imports): plain {figures['plain']['median_build_seconds']:.2f} s, "
@@ -291,10 +297,12 @@ def build_figures(results: list[ProcessRun]) -> dict[str, Any]:
         "wall_seconds": [r.wall_seconds for r in results],
         "build_seconds": [r.figures["seconds"] for r in results],
         "peak_pss_mib": [r.peak_pss_mib for r in results],
+        "peak_main_pss_mib": [r.peak_main_pss_mib for r in results],
         "max_rss_mib": [r.max_rss_mib for r in results],
         "median_seconds": median([r.wall_seconds for r in results]),
         "median_build_seconds": median([r.figures["seconds"] for r in results]),
         "median_peak_pss_mib": median([r.peak_pss_mib for r in results]),
+        "median_peak_main_pss_mib": median([r.peak_main_pss_mib for r in results]),
         "median_max_rss_mib": median([r.max_rss_mib for r in results]),
         "memory_samples": [r.samples for r in results],
     }
@@ -416,6 +424,7 @@ def machine_info(articles: list[int], runs: int, seed: int) -> dict[str, Any]:
         "runs": runs,
         "seed": seed,
         "memory_sample_interval_seconds": SAMPLE_INTERVAL,
+        "load_average_at_start": list(os.getloadavg()),
     }
 
 
@@ -465,6 +474,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     targets = evaluate_targets(results)
     print(format_targets(targets))
+    info["load_average_at_end"] = list(os.getloadavg())
+    print(
+        f"\nLoad average at start {info['load_average_at_start'][0]:.2f}, at end {info['load_average_at_end'][0]:.2f} "
+        f"on {info['cpu_count']} CPUs (other work on the machine makes the times noisy)"
+    )
     document = {
         "machine": info,
         "results": {str(n): figures for n, figures in sorted(results.items())},
