@@ -243,6 +243,9 @@ def bench_articles(articles: int, runs: int, seed: int, profile_file: Path | Non
             "median_ratio": median(ratios),
             "ratio_of_medians": median([r.wall_seconds for r in networker]) / median([r.wall_seconds for r in plain]),
             "memory_ratio": median([r.peak_pss_mib for r in networker]) / median([r.peak_pss_mib for r in plain]),
+            # Without Pagefind and any worker processes: the Python build process alone.
+            "memory_ratio_build_process": median([r.peak_main_pss_mib for r in networker])
+            / median([r.peak_main_pss_mib for r in plain]),
         }
         log(
             f"median {figures['plain']['median_seconds']:>7.2f} {figures['networker']['median_seconds']:>12.2f}"
@@ -253,7 +256,8 @@ def bench_articles(articles: int, runs: int, seed: int, profile_file: Path | Non
             f"peak memory (PSS of the process tree): plain {figures['plain']['median_peak_pss_mib']:.0f} MiB, "
             f"networker {figures['networker']['median_peak_pss_mib']:.0f} MiB, ratio {figures['memory_ratio']:.3f}"
             f"; the build process alone {figures['plain']['median_peak_main_pss_mib']:.0f} / "
-            f"{figures['networker']['median_peak_main_pss_mib']:.0f} MiB PSS, ru_maxrss (largest single process) "
+            f"{figures['networker']['median_peak_main_pss_mib']:.0f} MiB PSS (ratio "
+            f"{figures['memory_ratio_build_process']:.3f}), ru_maxrss (largest single process) "
             f"{figures['plain']['median_max_rss_mib']:.0f} / {figures['networker']['median_max_rss_mib']:.0f} MiB"
         )
         log(
