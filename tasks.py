@@ -334,3 +334,25 @@ def lighthouse(c, report_dir=""):
     if failures:
         print("Under the bars: " + "; ".join(failures), file=sys.stderr)
         raise Exit(code=1)
+
+
+@task(
+    help={
+        "articles": "how many articles: N, or several to check linearity, e.g. 1000,5000 (default 1000)",
+        "runs": "measured runs of each build after one warm-up (default 5)",
+        "profile": "also profile one Networker build with cProfile (top entries printed, .prof kept)",
+        "seed": "the corpus generator's seed (default 0)",
+        "output": "the JSON file of figures (default bench/results/latest.json)",
+    }
+)
+def bench(c, articles="1000", runs=5, profile=False, seed=0, output="bench/results/latest.json"):
+    """Build benchmark (issue 8): plain Pelican against Networker on a synthetic corpus of N articles"""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from bench.run import main as run_bench
+
+    os.chdir(ROOT)
+    argv = ["--articles", str(articles), "--runs", str(runs), "--seed", str(seed), "--output", output]
+    code = run_bench(argv + (["--profile"] if profile else []))
+    if code:
+        raise Exit(code=code)

@@ -1,0 +1,497 @@
+"""The build benchmark of issue 8: plain Pelican against Networker on one synthetic corpus.
+
+    python -m bench.run --articles 1000 --runs 5 --output bench/results/latest.json [--profile]
+    invoke bench --articles 1000,5000 [--runs R] [--profile]
+
+For each N: the corpus is generated once (cached in bench/results/corpus-N-sSEED-VERSION);
+every build runs in a fresh process (bench/build_one.py), one warm-up of each, then R runs
+alternating plain, Networker, plain, Networker... A sampler thread in this process reads the
+proportional set size (PSS) of the build process and all its descendants (Markdown workers,
+Pagefind) every 20 ms and keeps the peak. Then: the content check alone, the newsletter's
+``generate_output`` alone, and the development build with the content cache, cold and then
+rebuilt after changing one article. The figures go to a JSON file; the report and the
+targets of the issue (PASS/FAIL) are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+SAMPLE_INTERVAL = 0.02
+MIB = 1024 * 1024
+
+# The targets of issue 8, each a ratio measured in one run.
+BUILD_RATIO_TARGET = 1.10
+MEMORY_RATIO_TARGET = 1.25
+REBUILD_RATIO_TARGET = 0.25
+LINEARITY_TARGET = 1.2
+TARGET_N = 1000
+# Eleventy's cold build at N = 5000 on the issue's machine: the stretch goal to beat.
+ELEVENTY_5000_SECONDS = 20.0
+
+
+@dataclass(frozen=True)
+class ProcessRun:
+    """One build process as measured from outside, plus the figures it printed."""
+
+    exit_code: int
+    wall_seconds: float
+    peak_pss_mib: float
+    peak_main_pss_mib: float
+    max_rss_mib: float
+    samples: int
+    figures: dict[str, Any]
+    log_tail: str
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    value: float | None
+    limit: float
+    passed: bool | None
+    note: str
+
+
+# --- memory of a process tree -------------------------------------------------------------
+
+
+def child_pids(pid: int) -> list[int]:
+    """Direct children of ``pid`` (all its threads'), from /proc."""
+    children: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return []
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as handle:
+                children += [int(child) for child in handle.read().split()]
+        except OSError:
+            continue
+    return children
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants."""
+    tree, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        tree.append(current)
+        pending += child_pids(current)
+    return tree
+
+
+def pss_kib(pid: int) -> int:
+    """The proportional set size of one process in KiB (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def tree_pss_kib(pid: int) -> tuple[int, int]:
+    """(PSS of ``pid`` and its descendants, PSS of ``pid`` alone) in KiB."""
+    sizes = [pss_kib(member) for member in process_tree(pid)]
+    return sum(sizes), sizes[0]
+
+
+def run_measured(command: list[str], cwd: Path, interval: float = SAMPLE_INTERVAL) -> ProcessRun:
+    """Run ``command`` to its end, sampling the PSS of its process tree; parse the JSON line
+    it prints last (if any)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err)
+        peak = [0, 0, 0]  # tree KiB, main process KiB, samples
+        stop = threading.Event()
+
+        def sample() -> None:
+            while not stop.is_set():
+                tree, main = tree_pss_kib(process.pid)
+                peak[0], peak[1] = max(peak[0], tree), max(peak[1], main)
+                peak[2] += 1
+                stop.wait(interval)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        stop.set()
+        sampler.join()
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read().decode("utf-8", "replace")
+        stderr = err.read().decode("utf-8", "replace")
+    figures: dict[str, Any] = {}
+    for line in reversed(stdout.splitlines()):
+        if line.startswith("{"):
+            figures = json.loads(line)
+            break
+    log = (stdout + stderr).strip().splitlines()
+    return ProcessRun(
+        exit_code=process.returncode,
+        wall_seconds=wall,
+        peak_pss_mib=peak[0] / 1024,
+        peak_main_pss_mib=peak[1] / 1024,
+        max_rss_mib=usage.ru_maxrss / 1024,  # KiB on Linux
+        samples=peak[2],
+        figures=figures,
+        log_tail="\n".join(log[-15:]),
+    )
+
+
+# --- the corpus and the builds --------------------------------------------------------------
+
+
+def corpus_version() -> str:
+    """Changes whenever the generator changes, so a cached corpus is never stale."""
+    return hashlib.sha256((ROOT / "bench" / "corpus.py").read_bytes()).hexdigest()[:10]
+
+
+def cached_corpus(articles: int, seed: int) -> Path:
+    """The corpus for ``articles`` and ``seed``, generated on first use."""
+    from bench.corpus import write_corpus
+
+    folder = RESULTS / f"corpus-{articles}-s{seed}-{corpus_version()}"
+    content = folder / "content"
+    if (folder / "complete").is_file():
+        return content
+    shutil.rmtree(folder, ignore_errors=True)
+    write_corpus(content, articles, seed)
+    (folder / "complete").write_text("", encoding="utf-8")
+    return content
+
+
+def build_command(mode: str, *options: str) -> list[str]:
+    return [sys.executable, "-m", "bench.build_one", mode, *options, "--json"]
+
+
+def measured_build(mode: str, content: Path, work: Path, *extra: str) -> ProcessRun:
+    """One plain or Networker production build into a fresh output folder."""
+    output, campaigns = work / f"output-{mode}", work / f"campaigns-{mode}"
+    for folder in (output, campaigns):
+        shutil.rmtree(folder, ignore_errors=True)
+    options = ["--content", str(content), "--output", str(output)]
+    if mode != "plain":
+        options += ["--campaigns", str(campaigns)]
+    result = run_measured(build_command(mode, *options, *extra), ROOT)
+    if result.exit_code:
+        raise BuildFailed(mode, result)
+    return result
+
+
+class BuildFailed(RuntimeError):
+    def __init__(self, mode: str, result: ProcessRun):
+        super().__init__(f"the {mode} build failed (exit {result.exit_code}):\n{result.log_tail}")
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def bench_articles(articles: int, runs: int, seed: int, profile_file: Path | None, log) -> dict[str, Any]:
+    """All the figures for one N."""
+    started = time.perf_counter()
+    content = cached_corpus(articles, seed)
+    log(f"\n== N = {articles} articles (corpus {content.relative_to(ROOT)}, {time.perf_counter() - started:.1f} s)")
+    work = RESULTS / f"work-{articles}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    try:
+        log("warm-up: plain, networker")
+        measured_build("plain", content, work)
+        measured_build("networker", content, work)
+        plain: list[ProcessRun] = []
+        networker: list[ProcessRun] = []
+        log(f"{'run':>4} {'plain s':>9} {'networker s':>12} {'ratio':>7} {'plain MiB':>10} {'networker MiB':>14}")
+        for number in range(1, runs + 1):
+            plain.append(measured_build("plain", content, work))
+            networker.append(measured_build("networker", content, work))
+            p, n = plain[-1], networker[-1]
+            log(
+                f"{number:>4} {p.wall_seconds:>9.2f} {n.wall_seconds:>12.2f} {n.wall_seconds / p.wall_seconds:>7.3f}"
+                f" {p.peak_pss_mib:>10.0f} {n.peak_pss_mib:>14.0f}"
+            )
+        ratios = [n.wall_seconds / p.wall_seconds for p, n in zip(plain, networker, strict=True)]
+        figures: dict[str, Any] = {
+            "articles": articles,
+            "plain": build_figures(plain),
+            "networker": build_figures(networker),
+            "ratios": ratios,
+            "median_ratio": median(ratios),
+            "ratio_of_medians": median([r.wall_seconds for r in networker]) / median([r.wall_seconds for r in plain]),
+            "memory_ratio": median([r.peak_pss_mib for r in networker]) / median([r.peak_pss_mib for r in plain]),
+            # Without Pagefind and any worker processes: the Python build process alone.
+            "memory_ratio_build_process": median([r.peak_main_pss_mib for r in networker])
+            / median([r.peak_main_pss_mib for r in plain]),
+        }
+        log(
+            f"median {figures['plain']['median_seconds']:>7.2f} {figures['networker']['median_seconds']:>12.2f}"
+            f" {figures['median_ratio']:>7.3f} {figures['plain']['median_peak_pss_mib']:>10.0f}"
+            f" {figures['networker']['median_peak_pss_mib']:>14.0f}"
+        )
+        log(
+            f"peak memory (PSS of the process tree): plain {figures['plain']['median_peak_pss_mib']:.0f} MiB, "
+            f"networker {figures['networker']['median_peak_pss_mib']:.0f} MiB, ratio {figures['memory_ratio']:.3f}"
+            f"; the build process alone {figures['plain']['median_peak_main_pss_mib']:.0f} / "
+            f"{figures['networker']['median_peak_main_pss_mib']:.0f} MiB PSS (ratio "
+            f"{figures['memory_ratio_build_process']:.3f}), ru_maxrss (largest single process) "
+            f"{figures['plain']['median_max_rss_mib']:.0f} / {figures['networker']['median_max_rss_mib']:.0f} MiB"
+        )
+        log(
+            f"in-process build time (after interpreter start and imports): plain {figures['plain']['median_build_seconds']:.2f} s, "
+            f"networker {figures['networker']['median_build_seconds']:.2f} s"
+        )
+
+        check = run_measured(build_command("check", "--content", str(content)), ROOT)
+        if check.exit_code:
+            log(f"the content check failed:\n{check.log_tail}")
+        figures["check"] = {"exit": check.exit_code, "seconds": check.figures.get("seconds"), "wall_seconds": check.wall_seconds}
+        log(f"content check alone: {check.figures.get('seconds', float('nan')):.2f} s in the process, "
+            f"{check.wall_seconds:.2f} s with start-up (exit {check.exit_code})")
+
+        newsletter = measured_build("newsletter", content, work)
+        figures["newsletter"] = {
+            "generate_output_seconds": newsletter.figures["generate_output_seconds"],
+            "render_emails_seconds": newsletter.figures["render_emails_seconds"],
+            "issues": newsletter.figures["issues"],
+            "build_seconds": newsletter.figures["seconds"],
+        }
+        log(
+            f"newsletter: NewsletterGenerator.generate_output {newsletter.figures['generate_output_seconds']:.2f} s "
+            f"for {newsletter.figures['issues']} issues (web pages, feeds, emails, campaign files), of which "
+            f"rendering the emails {newsletter.figures['render_emails_seconds']:.2f} s; whole build "
+            f"{newsletter.figures['seconds']:.2f} s"
+        )
+
+        figures["rebuild"] = bench_rebuild(content, work, runs, figures, log)
+        if profile_file:
+            measured_build("networker", content, work, "--profile", str(profile_file))
+            figures["profile"] = str(profile_file)
+            log(profile_report(profile_file))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return figures
+
+
+def build_figures(results: list[ProcessRun]) -> dict[str, Any]:
+    return {
+        "wall_seconds": [r.wall_seconds for r in results],
+        "build_seconds": [r.figures["seconds"] for r in results],
+        "peak_pss_mib": [r.peak_pss_mib for r in results],
+        "peak_main_pss_mib": [r.peak_main_pss_mib for r in results],
+        "max_rss_mib": [r.max_rss_mib for r in results],
+        "median_seconds": median([r.wall_seconds for r in results]),
+        "median_build_seconds": median([r.figures["seconds"] for r in results]),
+        "median_peak_pss_mib": median([r.peak_pss_mib for r in results]),
+        "median_peak_main_pss_mib": median([r.peak_main_pss_mib for r in results]),
+        "median_max_rss_mib": median([r.max_rss_mib for r in results]),
+        "memory_samples": [r.samples for r in results],
+    }
+
+
+def bench_rebuild(content: Path, work: Path, runs: int, figures: dict[str, Any], log) -> dict[str, Any]:
+    """`invoke livereload`'s cached build on a copy of the corpus: cold, then R one-article edits."""
+    copy, output, cache = work / "dev-content", work / "dev-output", work / "dev-cache"
+    shutil.copytree(content, copy)
+    result = run_measured(
+        build_command("dev-rebuilds", "--content", str(copy), "--output", str(output), "--cache", str(cache), "--runs", str(runs)),
+        ROOT,
+    )
+    if result.exit_code:
+        raise BuildFailed("dev-rebuilds", result)
+    rebuilds = result.figures["rebuild_seconds"]
+    cold_dev = result.figures["cold_seconds"]
+    cold_production = figures["networker"]["median_build_seconds"]
+    rebuild = {
+        "cold_dev_seconds": cold_dev,
+        "rebuild_seconds": rebuilds,
+        "median_rebuild_seconds": median(rebuilds),
+        "edited": result.figures["edited"],
+        "ratio_to_cold_production": median(rebuilds) / cold_production,
+        "ratio_to_cold_dev": median(rebuilds) / cold_dev,
+        "peak_pss_mib": result.peak_pss_mib,
+    }
+    log(
+        f"development build with the content cache (as `invoke livereload`): cold {cold_dev:.2f} s; after changing "
+        f"one article: {', '.join(f'{s:.2f}' for s in rebuilds)} s, median {rebuild['median_rebuild_seconds']:.2f} s = "
+        f"{rebuild['ratio_to_cold_production']:.3f} × the cold production build ({cold_production:.2f} s in the process), "
+        f"{rebuild['ratio_to_cold_dev']:.3f} × the cold development build"
+    )
+    return rebuild
+
+
+def profile_report(profile_file: Path, top: int = 25) -> str:
+    import io
+    import pstats
+
+    lines = [f"\nprofile of one Networker production build (this process only, not its workers or Pagefind): {profile_file}"]
+    for order in ("cumulative", "tottime"):
+        stream = io.StringIO()
+        stats = pstats.Stats(str(profile_file), stream=stream)
+        stats.strip_dirs().sort_stats(order).print_stats(top)
+        text = stream.getvalue()
+        lines.append(f"-- top {top} by {order}")
+        lines.append(text[text.find("   ncalls"):].rstrip() if "   ncalls" in text else text.rstrip())
+    return "\n".join(lines)
+
+
+# --- targets and report ---------------------------------------------------------------------
+
+
+def evaluate_targets(results: dict[int, dict[str, Any]]) -> list[Target]:
+    targets: list[Target] = []
+    for articles, figures in sorted(results.items()):
+        note = "" if articles == TARGET_N else f"(the issue sets it at N = {TARGET_N})"
+        ratio = figures["median_ratio"]
+        targets.append(Target(f"N={articles}: full build ≤ {BUILD_RATIO_TARGET} × plain Pelican (median of per-run ratios)",
+                              ratio, BUILD_RATIO_TARGET, ratio <= BUILD_RATIO_TARGET, note))
+        memory = figures["memory_ratio"]
+        targets.append(Target(f"N={articles}: peak memory ≤ {MEMORY_RATIO_TARGET} × plain Pelican",
+                              memory, MEMORY_RATIO_TARGET, memory <= MEMORY_RATIO_TARGET, note))
+        rebuild = figures["rebuild"]["ratio_to_cold_production"]
+        targets.append(Target(f"N={articles}: rebuild after one change ≤ {REBUILD_RATIO_TARGET} × cold production build",
+                              rebuild, REBUILD_RATIO_TARGET, rebuild <= REBUILD_RATIO_TARGET, note))
+        targets.append(Target(f"N={articles}: stretch: Networker cold build faster than plain Pelican",
+                              ratio, 1.0, ratio < 1.0, ""))
+    if len(results) >= 2:
+        small, big = min(results), max(results)
+        per_article = {n: results[n]["networker"]["median_seconds"] / n for n in (small, big)}
+        growth = per_article[big] / per_article[small]
+        note = "" if (small, big) == (TARGET_N, 5000) else "(the issue sets it for 1000 → 5000)"
+        targets.append(Target(f"time per article at N={big} ≤ {LINEARITY_TARGET} × at N={small}",
+                              growth, LINEARITY_TARGET, growth <= LINEARITY_TARGET, note))
+    if 5000 in results:
+        seconds = results[5000]["networker"]["median_seconds"]
+        targets.append(Target(f"stretch: Networker at N=5000 under Eleventy's {ELEVENTY_5000_SECONDS:.0f} s",
+                              seconds, ELEVENTY_5000_SECONDS, seconds < ELEVENTY_5000_SECONDS, "(seconds, not a ratio)"))
+    return targets
+
+
+def format_targets(targets: list[Target]) -> str:
+    lines = ["\nTargets (issue 8):"]
+    for target in targets:
+        verdict = "PASS" if target.passed else "FAIL"
+        value = "n/a" if target.value is None else f"{target.value:.3f}"
+        lines.append(f"  {verdict}  {target.name}: {value} {target.note}".rstrip())
+    return "\n".join(lines)
+
+
+def machine_info(articles: list[int], runs: int, seed: int) -> dict[str, Any]:
+    from importlib.metadata import version
+
+    def git(*args: str) -> str:
+        result = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+        return result.stdout.strip()
+
+    cpu_model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                cpu_model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "cpu_count": os.cpu_count(),
+        "cpu_model": cpu_model,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "pelican": version("pelican"),
+        "markdown": version("markdown"),
+        "git_commit": git("rev-parse", "HEAD"),
+        "git_dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
+        "articles": articles,
+        "runs": runs,
+        "seed": seed,
+        "memory_sample_interval_seconds": SAMPLE_INTERVAL,
+        "load_average_at_start": list(os.getloadavg()),
+    }
+
+
+def parse_articles(value: str) -> list[int]:
+    counts = sorted({int(part) for part in value.split(",") if part.strip()})
+    if not counts or counts[0] < 1:
+        raise argparse.ArgumentTypeError(f"give article counts like 1000 or 1000,5000, not {value!r}")
+    return counts
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=parse_articles, default=[TARGET_N], help="N, or several: 1000,5000")
+    parser.add_argument("--runs", type=int, default=5, help="measured runs of each build after the warm-up")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--output", default=str(RESULTS / "latest.json"), help="the JSON file of figures")
+    parser.add_argument("--profile", action="store_true", help="also profile one Networker build (cProfile)")
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    output = Path(args.output).resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    info = machine_info(args.articles, args.runs, args.seed)
+    print(
+        f"Networker build benchmark: {info['cpu_count']} CPUs ({info['cpu_model']}), Python {info['python']}, "
+        f"Pelican {info['pelican']}, commit {info['git_commit'][:10]}{' (modified)' if info['git_dirty'] else ''}; "
+        f"{args.runs} runs after one warm-up, alternating plain and Networker",
+        flush=True,
+    )
+
+    def log(line: str) -> None:
+        print(line, flush=True)
+
+    results: dict[int, dict[str, Any]] = {}
+    try:
+        for articles in args.articles:
+            profile_file = output.with_name(f"{output.stem}-networker-{articles}.prof") if args.profile else None
+            results[articles] = bench_articles(articles, args.runs, args.seed, profile_file, log)
+    except BuildFailed as error:
+        print(f"\nBenchmark stopped: {error}", file=sys.stderr)
+        return 1
+    targets = evaluate_targets(results)
+    print(format_targets(targets))
+    info["load_average_at_end"] = list(os.getloadavg())
+    print(
+        f"\nLoad average at start {info['load_average_at_start'][0]:.2f}, at end {info['load_average_at_end'][0]:.2f} "
+        f"on {info['cpu_count']} CPUs (other work on the machine makes the times noisy)"
+    )
+    document = {
+        "machine": info,
+        "results": {str(n): figures for n, figures in sorted(results.items())},
+        "targets": [asdict(target) for target in targets],
+    }
+    output.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"\nFigures written to {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
