@@ -141,7 +141,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         output_spent: list[float] = []
         render_spent: list[float] = []
         NewsletterGenerator.generate_output = timing_wrapper(NewsletterGenerator.generate_output, output_spent)
-        NewsletterGenerator._render_emails = timing_wrapper(NewsletterGenerator._render_emails, render_spent)  # noqa: SLF001
+        NewsletterGenerator._render_email = timing_wrapper(NewsletterGenerator._render_email, render_spent)  # noqa: SLF001
         code, seconds = timed(lambda: build_networker(content, output, campaigns))
         return {
             "exit": code, "seconds": seconds,

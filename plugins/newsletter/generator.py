@@ -100,11 +100,14 @@ class NewsletterGenerator(Generator):
         )
         absolute = {**self.context, "SITEURL": self.settings["SITEURL"], "newsletter": settings}
         self._write_feeds(absolute)
-        emails = self._render_emails(absolute)
-        if settings.campaigns_path:
-            self._write_campaigns(emails)
-        if settings.preview:
-            self._write_previews(writer, emails)
+        # One issue at a time: an email is rendered, written where it goes, and let go, so a
+        # site with years of issues never holds them all in memory.
+        for issue in self.issues:
+            email = self._render_email(absolute, issue)
+            if settings.campaigns_path:
+                self._write_campaign(issue, email)
+            if settings.preview:
+                self._write_preview(writer, issue, email)
 
     def _write_feeds(self, context) -> None:
         settings = self.newsletter
@@ -123,57 +126,52 @@ class NewsletterGenerator(Generator):
             target.parent.mkdir(parents=True, exist_ok=True)
             (feed.atom_file if kind == "atom" else feed.rss_file)(str(target), pretty=True)
 
-    def _render_emails(self, context) -> dict[str, RenderedEmail]:
+    def _render_email(self, context, issue) -> RenderedEmail:
         settings = self.newsletter
         site_url = self.settings["SITEURL"]
-        emails = {}
-        for issue in self.issues:
 
-            def link(url, issue=issue):
-                if not settings.utm:
-                    return url
-                return with_utm(url, site_url, settings.utm_parameters, issue.key, issue.month)
+        def link(url):
+            if not settings.utm:
+                return url
+            return with_utm(url, site_url, settings.utm_parameters, issue.key, issue.month)
 
-            email = emails[issue.month] = render_email(self.env, issue, context, link)
-            size = len(email.html.encode("utf-8"))
-            if size >= GMAIL_CLIP_BYTES:
-                logger.warning(
-                    "%s %s: email.html is %d KB; Gmail clips messages over 102 KB", LOG_PREFIX, issue.month, size // 1024
-                )
-        return emails
+        email = render_email(self.env, issue, context, link)
+        size = len(email.html.encode("utf-8"))
+        if size >= GMAIL_CLIP_BYTES:
+            logger.warning(
+                "%s %s: email.html is %d KB; Gmail clips messages over 102 KB", LOG_PREFIX, issue.month, size // 1024
+            )
+        return email
 
-    def _write_campaigns(self, emails: dict[str, RenderedEmail]) -> None:
+    def _write_campaign(self, issue, email: RenderedEmail) -> None:
         settings = self.newsletter
-        for issue in self.issues:
-            email = emails[issue.month]
-            sources = {label: file_hash(Path(label)) for label in issue.sources if Path(label).is_file()}
-            record = campaign_record(issue, email, settings.from_name, settings.reply_to, sources)
-            write_campaign(Path(settings.campaigns_path) / issue.month, email, record)
+        sources = {label: file_hash(Path(label)) for label in issue.sources if Path(label).is_file()}
+        record = campaign_record(issue, email, settings.from_name, settings.reply_to, sources)
+        write_campaign(Path(settings.campaigns_path) / issue.month, email, record)
 
-    def _write_previews(self, writer, emails: dict[str, RenderedEmail]) -> None:
-        """The author's preview: each issue's email as a subscriber gets it, at phone and
-        desktop widths, under NEWSLETTER_PREVIEW_PATH; its index shows the newest issue."""
+    def _write_preview(self, writer, issue, email: RenderedEmail) -> None:
+        """The author's preview: the issue's email as a subscriber gets it, at phone and desktop
+        widths, under NEWSLETTER_PREVIEW_PATH; the preview's index shows the newest issue."""
         settings = self.newsletter
         root = settings.preview_path
-        template = self.get_template("newsletter/preview")
         newest_first = self.context["NEWSLETTER_ISSUES"]
-        for position, issue in enumerate(newest_first):
-            email = emails[issue.month]
-            values = sample_merge_values(issue.web_url, settings.postal_address)
-            folder = Path(self.output_path) / root / issue.month
-            folder.mkdir(parents=True, exist_ok=True)
-            _write_if_changed(folder / "email.html", fill_merge_tags(email.html, values))
-            _write_if_changed(folder / "email.txt", fill_merge_tags(email.text, values))
-            pages = [f"{root}/{issue.month}/index.html"] + ([f"{root}/index.html"] if position == 0 else [])
-            for save_as in pages:
-                writer.write_file(
-                    save_as, template, self.context, relative_urls=self.settings["RELATIVE_URLS"],
-                    issue=issue, email=email, issues=newest_first, preview_root=root,
-                    email_folder=f"{issue.month}/" if save_as == f"{root}/index.html" else "",
-                    newsletter=settings, page_name="newsletter-preview",
-                )
-        if newest_first:
-            logger.info("%s email preview of %s at /%s/", LOG_PREFIX, newest_first[0].month, root)
+        values = sample_merge_values(issue.web_url, settings.postal_address)
+        folder = Path(self.output_path) / root / issue.month
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_if_changed(folder / "email.html", fill_merge_tags(email.html, values))
+        _write_if_changed(folder / "email.txt", fill_merge_tags(email.text, values))
+        newest = issue is newest_first[0]
+        pages = [f"{root}/{issue.month}/index.html"] + ([f"{root}/index.html"] if newest else [])
+        for save_as in pages:
+            writer.write_file(
+                save_as, self.get_template("newsletter/preview"), self.context,
+                relative_urls=self.settings["RELATIVE_URLS"],
+                issue=issue, email=email, issues=newest_first, preview_root=root,
+                email_folder=f"{issue.month}/" if save_as == f"{root}/index.html" else "",
+                newsletter=settings, page_name="newsletter-preview",
+            )
+        if newest:
+            logger.info("%s email preview of %s at /%s/", LOG_PREFIX, issue.month, root)
 
 
 def _write_if_changed(path: Path, text: str) -> None:
