@@ -6,7 +6,6 @@ import logging
 import os
 import re
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from pelican import Pelican, signals
 
 from fastbuild import reading
 from networker.build import reset_log_deduplication
+from tests.support.processes import child_processes, no_children_left
 from tests.support.site import ROOT, site_settings, write_files
 
 PLUGINS_WITHOUT_FASTBUILD = ["feeds", "quoteaction", "newsletter", "reader_features", "sitemap"]
@@ -142,22 +142,6 @@ def conversions(caplog) -> list[tuple[int, int]]:
         for record in caplog.records
         if (match := CONVERTED_LOG.search(record.getMessage()))
     ]
-
-
-def child_processes() -> list[int]:
-    children = []
-    for task in Path("/proc/self/task").iterdir():
-        children += [int(pid) for pid in (task / "children").read_text().split()]
-    return children
-
-
-def no_children_left(timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while child_processes():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 @pytest.fixture

@@ -2,9 +2,11 @@
 
 - Markdown is converted in worker processes on every core (:mod:`fastbuild.reading`);
 - a rebuild renders only the pages whose inputs changed (:mod:`fastbuild.writing`),
-  when Pelican's content cache is on (``CACHE_CONTENT`` / ``LOAD_CONTENT_CACHE``).
+  when Pelican's content cache is on (``CACHE_CONTENT`` / ``LOAD_CONTENT_CACHE``);
+- otherwise pages are rendered on every core once every generator has written
+  (:mod:`fastbuild.rendering`).
 
-Both produce byte for byte what a plain sequential cold build produces; the tests hold
+All produce byte for byte what a plain sequential cold build produces; the tests hold
 them to it. Settings: ``FASTBUILD_*`` (:mod:`fastbuild.settings`).
 """
 
@@ -18,5 +20,6 @@ def register():
     signals.article_generator_init.connect(reading.start_build)
     signals.page_generator_init.connect(reading.add_generator)
     signals.get_writer.connect(writing.provide_writer)
-    signals.finalized.connect(writing.save_render_cache)
+    signals.get_generators.connect(writing.render_generator)
+    signals.finalized.connect(writing.finish_build)
     signals.finalized.connect(reading.stop_workers)

@@ -47,9 +47,12 @@ from typing import Any, Iterator
 from pelican.contents import Content
 from pelican.plugins._utils import plugin_enabled
 from pelican.utils import sanitised_join
+from pelican.generators import Generator
 from pelican.writers import Writer
 
 from .fingerprint import Fingerprinter, Unstable, body_digest, content_key
+from .reading import stop_workers
+from .rendering import PageJob, deferred_job, render_job, render_jobs
 from .settings import fastbuild_settings
 
 logger = logging.getLogger(__name__)
@@ -292,7 +295,7 @@ def _load_records(path: Path) -> dict[str, PageRecord]:
 class _CachedTemplate:
     """What Pelican's writer calls ``render`` on: the cache decides whether to render."""
 
-    def __init__(self, template, context: dict[str, Any], writer: RenderCacheWriter, override: bool):
+    def __init__(self, template, context: dict[str, Any], writer: FastWriter, override: bool):
         self._template = template
         self._context = context
         self._writer = writer
@@ -301,11 +304,11 @@ class _CachedTemplate:
     def render(self, localcontext: dict[str, Any]) -> str:
         writer = self._writer
         path = sanitised_join(writer.output_path, localcontext["output_file"])
-        # Pelican would refuse, skip or log a second write to one file: let it see a real one.
-        may_leave_file = not self._override and path not in writer._written_files and path not in writer._overridden_files
-        text = writer.render_cache.render(self._template, self._context, localcontext, may_leave_file)
+        text = writer.render_cache.render(
+            self._template, self._context, localcontext, writer.first_plain_write(path, self._override)
+        )
         if text is None:
-            writer.files_left_as_they_are.add(path)
+            writer.not_written.add(path)  # unchanged: the file stays as it is
             return ""
         return text
 
@@ -313,46 +316,120 @@ class _CachedTemplate:
         return getattr(self._template, name)
 
 
-class RenderCacheWriter(Writer):
-    """Pelican's writer, with the render cache in front of every template it renders."""
+class _DeferredTemplate(_CachedTemplate):
+    """What Pelican's writer calls ``render`` on when pages are rendered at the end."""
 
-    render_cache: RenderCache
+    def render(self, localcontext: dict[str, Any]) -> str:
+        writer = self._writer
+        path = sanitised_join(writer.output_path, localcontext["output_file"])
+        if writer.first_plain_write(path, self._override):
+            writer.jobs.append(deferred_job(self._template, self._context, localcontext, path))
+            writer.not_written.add(path)  # written when rendered
+            return ""
+        # A second write to one file (Pelican overrides or refuses it): keep the order of writes.
+        writer.render_pending(path)
+        return self._template.render(localcontext)
+
+
+class FastWriter(Writer):
+    """Pelican's writer, with the render cache in front of every template it renders, or
+    (without it, with more than one process) each page's rendering kept for the end."""
+
+    render_cache: RenderCache | None = None
+    processes = 1
+    created: list[FastWriter]  # this build's writers, for finish_build
 
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
-        self.files_left_as_they_are: set[str] = set()
+        self.not_written: set[str] = set()  # files Pelican is about to open that must not be touched
+        self.jobs: list[PageJob] = []
+        self.created.append(self)
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
                    override_output=False, url=None, **kwargs):
-        if template is not None:
+        if template is not None and self.render_cache is not None:
             template = _CachedTemplate(template, context, self, override_output)
+        elif template is not None and self.processes > 1:
+            template = _DeferredTemplate(template, context, self, override_output)
         return super().write_file(name, template, context, relative_urls, paginated, template_name,
                                   override_output, url, **kwargs)
 
+    def first_plain_write(self, path: str, override: bool) -> bool:
+        """Whether Pelican would simply write this file (no override, not written before)."""
+        return not override and path not in self._written_files and path not in self._overridden_files
+
     def _open_w(self, filename, encoding, override=False):
-        if filename in self.files_left_as_they_are:
-            # An unchanged page: Pelican's bookkeeping as for a write, and nothing written.
-            self.files_left_as_they_are.discard(filename)
+        if filename in self.not_written:
+            # Pelican's bookkeeping as for a write, and nothing written now.
+            self.not_written.discard(filename)
             self._written_files.add(filename)
             return open(os.devnull, "w", encoding=encoding)  # noqa: SIM115 - Pelican closes it
         return super()._open_w(filename, encoding, override)
 
+    def render_pending(self, path: str | None = None) -> None:
+        """Render the pages kept for the end (only the one for ``path``, if given) in this process."""
+        pending = [job for job in self.jobs if path is None or job.path == path]
+        self.jobs = [job for job in self.jobs if job not in pending]
+        for job in pending:
+            render_job(job)
+
+    def render_kept_pages(self) -> None:
+        """Render every page kept for the end, on every core."""
+        jobs, self.jobs = self.jobs, []
+        render_jobs(jobs, self.processes)
+
+
+class RenderKeptPages(Generator):
+    """The last of the plugins' generators: renders the pages the writer kept for the end,
+    before Pelican's static files and ``finalized``."""
+
+    def generate_context(self) -> None:
+        pass
+
+    def generate_output(self, writer) -> None:
+        if isinstance(writer, FastWriter):
+            stop_workers(None)  # Markdown is all read: no reading threads when the build forks
+            writer.render_kept_pages()
+
 
 def provide_writer(pelican_object):
-    """``get_writer``: the render-cache writer when the content cache is on, else Pelican's own."""
+    """``get_writer``: the render-cache writer when the content cache is on; else, with more
+    than one process, the writer that renders pages on every core; else Pelican's own."""
     settings = pelican_object.settings
     if not plugin_enabled(__package__, settings.get("PLUGINS")):  # handlers outlive the build that connected them
         return None
-    if not (fastbuild_settings(settings).render_cache and settings.get("CACHE_CONTENT")):
-        return None
-    _install_body_watch()
-    cache = RenderCache.open(settings, pelican_object.output_path)
-    pelican_object.fastbuild_render_cache = cache
-    return type("RenderCacheWriter", (RenderCacheWriter,), {"render_cache": cache})
+    options = fastbuild_settings(settings)
+    pelican_object.fastbuild_writers = created = []
+    if options.render_cache and settings.get("CACHE_CONTENT"):
+        _install_body_watch()
+        cache = RenderCache.open(settings, pelican_object.output_path)
+        pelican_object.fastbuild_render_cache = cache
+        return type("FastWriter", (FastWriter,), {"render_cache": cache, "created": created})
+    if options.workers > 1:
+        return type("FastWriter", (FastWriter,), {"processes": options.workers, "created": created})
+    return None
+
+
+def render_generator(pelican_object):
+    """``get_generators``: :class:`RenderKeptPages`, when fastbuild is on."""
+    if plugin_enabled(__package__, pelican_object.settings.get("PLUGINS")):
+        return RenderKeptPages
+    return None
+
+
+def finish_build(pelican_object) -> None:
+    """``finalized``: render the pages kept for the end that no :class:`RenderKeptPages` took
+    (a plugin listed after fastbuild writes after it), then keep the render cache's records."""
+    for writer in getattr(pelican_object, "fastbuild_writers", ()):
+        if writer.jobs:
+            stop_workers(None)
+            writer.render_kept_pages()
+    pelican_object.fastbuild_writers = []
+    save_render_cache(pelican_object)
 
 
 def save_render_cache(pelican_object) -> None:
-    """``finalized``: keep this build's records for the next one."""
+    """Keep this build's render-cache records for the next one."""
     cache = getattr(pelican_object, "fastbuild_render_cache", None)
     if cache is not None:
         cache.save()
@@ -360,4 +437,4 @@ def save_render_cache(pelican_object) -> None:
         pelican_object.fastbuild_render_counts = {"rendered": cache.rendered, "kept": cache.reused}
 
 
-__all__ = ["PageRecord", "RenderCache", "RenderCacheWriter", "provide_writer", "save_render_cache"]
+__all__ = ["FastWriter", "PageRecord", "RenderCache", "finish_build", "provide_writer", "render_generator"]

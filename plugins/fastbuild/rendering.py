@@ -1,0 +1,105 @@
+"""Pages rendered on every core.
+
+Pelican renders one page after the other, about a third of a cold build. With
+``FASTBUILD_WORKERS`` above 1 (and the render cache not in use), the writer does what
+Pelican does for each page (its bookkeeping, the ``content_written`` signal) but keeps
+the rendering for later: a :class:`PageJob` with the template, the page's context and
+where it goes. When every generator has written, :func:`render_jobs` forks the build
+process (each child sees the finished site as it is, no copying) and the processes
+render and write their share of the pages; the build process takes the first share.
+
+The output is byte for byte what Pelican writes: each page is rendered from the same
+context, with the shared ``localsiteurl`` (which Pelican's writer sets before each page and
+Pelican's content uses for its links) put back as it was when the page was written.
+
+If a child fails in any way, the build process renders that child's pages itself, so an
+error in a template is raised and logged by the build as usual.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+logger = logging.getLogger(__name__)
+LOG_PREFIX = "[fastbuild]"
+_ABSENT = object()
+# Fewer pages than this are rendered in the build process: a fork costs more.
+MIN_PAGES_FOR_FORK = 64
+
+
+@dataclass(frozen=True)
+class PageJob:
+    template: Any
+    context: dict[str, Any]  # the shared context, whose localsiteurl the page's links read
+    localsiteurl: Any  # its value when Pelican wrote the page (or _ABSENT)
+    localcontext: dict[str, Any]
+    path: str
+
+
+def deferred_job(template, context: dict[str, Any], localcontext: dict[str, Any], path: str) -> PageJob:
+    return PageJob(template, context, context.get("localsiteurl", _ABSENT), localcontext, path)
+
+
+def render_job(job: PageJob) -> None:
+    """Render and write one page as Pelican's writer would have."""
+    if job.localsiteurl is _ABSENT:
+        job.context.pop("localsiteurl", None)
+    else:
+        job.context["localsiteurl"] = job.localsiteurl
+    output = job.template.render(job.localcontext)
+    with open(job.path, "w", encoding="utf-8") as stream:
+        stream.write(output)
+
+
+def render_jobs(jobs: list[PageJob], processes: int) -> None:
+    """Render every job, ``processes`` at a time (forked children and this process)."""
+    # A fork copies only the thread that makes it: with others running, render here.
+    if processes < 2 or len(jobs) < MIN_PAGES_FOR_FORK or not hasattr(os, "fork") or threading.active_count() > 1:
+        for job in jobs:
+            render_job(job)
+        return
+    shares = [jobs[number::processes] for number in range(processes)]
+    children: dict[int, list[PageJob]] = {}
+    for share in shares[1:]:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the child: render its share, leave without the parent's exit handlers
+            _child(share)
+        children[pid] = share
+    try:
+        for job in shares[0]:
+            render_job(job)
+    except BaseException:  # the build stops here: stop the children too, leave no process behind
+        for pid in children:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        raise
+    failed: list[PageJob] = []
+    for pid, share in children.items():
+        _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            logger.warning("%s a rendering process failed; rendering its %d pages here", LOG_PREFIX, len(share))
+            failed += share
+    for job in failed:
+        render_job(job)
+    logger.debug("%s rendered %d pages in %d processes", LOG_PREFIX, len(jobs), processes)
+
+
+def _child(share: list[PageJob]) -> None:
+    code = 0
+    try:
+        for job in share:
+            render_job(job)
+    except BaseException:  # noqa: BLE001 - the parent renders these pages again and reports the error itself
+        code = 1
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
