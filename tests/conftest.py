@@ -35,3 +35,15 @@ def sample_site(tmp_path_factory) -> BuiltSite:
         READER_SUBSCRIBE_FORM_ACTION=SAMPLE_SUBSCRIBE_ACTION,
     )
     return BuiltSite(output=output, campaigns=tmp / "campaigns", site_url=SAMPLE_SITE_URL)
+
+
+@pytest.fixture(autouse=True)
+def pelican_fatal_level_restored():
+    """`networker.build.build_site` makes logged errors fatal for the whole process (Pelican's
+    `init(fatal=...)` sets a class attribute); a test that builds through it must not change
+    how the tests after it log."""
+    from pelican.log import FatalLogger
+
+    level = FatalLogger.fatal_lvl
+    yield
+    FatalLogger.fatal_lvl = level
