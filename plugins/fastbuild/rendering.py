@@ -38,12 +38,40 @@ class PageJob:
     template: Any
     context: dict[str, Any]  # the shared context, whose localsiteurl the page's links read
     localsiteurl: Any  # its value when Pelican wrote the page (or _ABSENT)
-    localcontext: dict[str, Any]
+    shared: dict[str, Any]  # a copy of the shared context, the same for many pages
+    own: dict[str, Any]  # what the page's context has that the copy has not
     path: str
 
+    def localcontext(self) -> dict[str, Any]:
+        """The context Pelican handed the template for this page."""
+        return {**self.shared, **self.own}
 
-def deferred_job(template, context: dict[str, Any], localcontext: dict[str, Any], path: str) -> PageJob:
-    return PageJob(template, context, context.get("localsiteurl", _ABSENT), localcontext, path)
+
+class JobMaker:
+    """Keeps pages for later without a copy of the whole context for each: pages share one
+    copy of the shared context for as long as it does not change, and keep only their own
+    values (Pelican's writer copies the context for every page)."""
+
+    def __init__(self) -> None:
+        self._source: dict[str, Any] | None = None
+        self._copy: dict[str, Any] = {}
+
+    def job(self, template, context: dict[str, Any], localcontext: dict[str, Any], path: str) -> PageJob:
+        shared = self._shared(context)
+        own = {name: value for name, value in localcontext.items() if shared.get(name, _ABSENT) is not value}
+        return PageJob(template, context, context.get("localsiteurl", _ABSENT), shared, own, path)
+
+    def _shared(self, context: dict[str, Any]) -> dict[str, Any]:
+        copy = self._copy
+        unchanged = (
+            context is self._source
+            and len(context) == len(copy)
+            # localsiteurl changes with every page; each job keeps its own
+            and all(name == "localsiteurl" or copy.get(name, _ABSENT) is value for name, value in context.items())
+        )
+        if not unchanged:
+            self._source, self._copy = context, dict(context)
+        return self._copy
 
 
 def render_job(job: PageJob) -> None:
@@ -52,7 +80,7 @@ def render_job(job: PageJob) -> None:
         job.context.pop("localsiteurl", None)
     else:
         job.context["localsiteurl"] = job.localsiteurl
-    output = job.template.render(job.localcontext)
+    output = job.template.render(job.localcontext())
     with open(job.path, "w", encoding="utf-8") as stream:
         stream.write(output)
 

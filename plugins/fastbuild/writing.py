@@ -52,7 +52,7 @@ from pelican.writers import Writer
 
 from .fingerprint import Fingerprinter, Unstable, body_digest, content_key
 from .reading import stop_workers
-from .rendering import PageJob, deferred_job, render_job, render_jobs
+from .rendering import JobMaker, PageJob, render_job, render_jobs
 from .settings import fastbuild_settings
 
 logger = logging.getLogger(__name__)
@@ -323,7 +323,7 @@ class _DeferredTemplate(_CachedTemplate):
         writer = self._writer
         path = sanitised_join(writer.output_path, localcontext["output_file"])
         if writer.first_plain_write(path, self._override):
-            writer.jobs.append(deferred_job(self._template, self._context, localcontext, path))
+            writer.jobs.append(writer.job_maker.job(self._template, self._context, localcontext, path))
             writer.not_written.add(path)  # written when rendered
             return ""
         # A second write to one file (Pelican overrides or refuses it): keep the order of writes.
@@ -343,6 +343,7 @@ class FastWriter(Writer):
         super().__init__(output_path, settings=settings)
         self.not_written: set[str] = set()  # files Pelican is about to open that must not be touched
         self.jobs: list[PageJob] = []
+        self.job_maker = JobMaker()
         self.created.append(self)
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
