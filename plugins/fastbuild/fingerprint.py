@@ -90,6 +90,18 @@ class Fingerprinter:
         return _hash(parts), frozenset(done)
 
     def _add(self, value: Any, parts: list[str], depth: int, active: set[int]) -> None:  # noqa: C901, PLR0912
+        # The most common values first, by exact type: this runs for every value of every page.
+        kind = type(value)
+        if kind is str:
+            parts.append("s" + value)
+            return
+        if kind is int or kind is bool or value is None:
+            parts.append(repr(value))
+            return
+        known = self._keys.get(id(value))
+        if known is not None and known[0] is value:
+            parts.append(known[1])
+            return
         if depth > MAX_DEPTH:
             raise Unstable(f"nested deeper than {MAX_DEPTH} levels")
         if value is None or isinstance(value, (bool, int, float, enum.Enum)):

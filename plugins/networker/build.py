@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import shutil
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -78,10 +79,22 @@ def _discard(staging_output: Path, staged: bool) -> None:
         shutil.rmtree(staging_output, ignore_errors=True)
 
 
+# The previous output being deleted in the background (see _replace_dir).
+_removing: list[threading.Thread] = []
+
+
 def _replace_dir(new: Path, target: Path) -> None:
+    """Put ``new`` in place of ``target``. The old folder is renamed away at once and deleted
+    by a background thread (thousands of files take seconds to delete), so the search index
+    is made meanwhile; the thread is not a daemon, so the process waits for it before exiting."""
+    for thread in _removing:
+        thread.join()
+    _removing.clear()
     old = target.with_name(target.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         target.rename(old)
     new.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    remover = threading.Thread(target=shutil.rmtree, args=(old,), kwargs={"ignore_errors": True}, name="remove-old-output")
+    remover.start()
+    _removing.append(remover)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -14,6 +15,7 @@ def word_count(html: str) -> int:
     return len(_WORD.findall(_TAG.sub(" ", html)))
 
 
+@functools.lru_cache(maxsize=16384)  # live reload rebuilds ask again for every article
 def reading_minutes(html: str, words_per_minute: int = WORDS_PER_MINUTE) -> int:
     """Whole minutes to read ``html`` at ``words_per_minute``; at least 1."""
     return max(1, math.ceil(word_count(html) / words_per_minute))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
@@ -23,6 +24,7 @@ def mailto(subject: str, body: str) -> str:
     return f"mailto:?subject={quote(subject, safe='')}&body={quote(body, safe='')}"
 
 
+@functools.lru_cache(maxsize=16384)  # live reload rebuilds ask again for every article
 def share_links(url: str, title: str, description: str, site_name: str) -> ShareLinks:
     """Share links for an article at absolute ``url``."""
     return ShareLinks(
