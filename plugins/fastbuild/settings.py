@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 DEFAULTS: dict[str, Any] = {
-    # Worker processes converting Markdown; 0 = one per core, 1 = no workers (sequential).
+    # Processes that convert Markdown and render pages, the build process included:
+    # 0 = one per core, 1 = everything in the build process.
     "FASTBUILD_WORKERS": 0,
     # Skip rendering pages whose inputs did not change (needs CACHE_CONTENT to record,
     # LOAD_CONTENT_CACHE to reuse, like Pelican's content cache).
