@@ -13,7 +13,12 @@ context, with the shared ``localsiteurl`` (which Pelican's writer sets before ea
 Pelican's content uses for its links) put back as it was when the page was written.
 
 If a child fails in any way, the build process renders that child's pages itself, so an
-error in a template is raised and logged by the build as usual.
+error in a template is raised and logged by the build as usual. A page written twice keeps
+Pelican's order: the kept rendering of the first write is done before the second.
+
+What it assumes, as the render cache does: generators do not change, in place, a value a
+page was handed after writing that page (Pelican's own generators and this project's do
+not; the tests compare whole output trees with Pelican's).
 """
 
 from __future__ import annotations
