@@ -13,7 +13,7 @@ from pelican import Pelican, signals
 
 from fastbuild import reading
 from networker.build import reset_log_deduplication
-from tests.support.processes import child_processes, no_children_left
+from tests.support.processes import no_children_left
 from tests.support.site import ROOT, site_settings, write_files
 
 PLUGINS_WITHOUT_FASTBUILD = ["feeds", "quoteaction", "newsletter", "reader_features", "sitemap"]

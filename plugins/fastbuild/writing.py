@@ -1,4 +1,5 @@
-"""A writer that renders only the pages whose inputs changed (the render cache).
+"""fastbuild's writer: the render cache described here, or, without it, pages kept for
+:mod:`fastbuild.rendering` to render on every core.
 
 Pelican's content cache saves re-reading unchanged files, but every page is still
 rendered on every build. With ``CACHE_CONTENT`` on, this writer records for each page
@@ -45,9 +46,9 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from pelican.contents import Content
+from pelican.generators import Generator
 from pelican.plugins._utils import plugin_enabled
 from pelican.utils import sanitised_join
-from pelican.generators import Generator
 from pelican.writers import Writer
 
 from .fingerprint import Fingerprinter, Unstable, body_digest, content_key
