@@ -15,6 +15,7 @@ from fastbuild import reading
 from networker.build import reset_log_deduplication
 from tests.support.processes import no_children_left
 from tests.support.site import ROOT, site_settings, write_files
+from tests.support.trees import assert_same_tree
 
 PLUGINS_WITHOUT_FASTBUILD = ["feeds", "quoteaction", "newsletter", "reader_features", "sitemap"]
 CONVERTED_LOG = re.compile(r"converted (\d+) Markdown files \((\d+) in worker processes\)")
@@ -123,16 +124,6 @@ def run_build(base: Path, content: Path, fastbuild_workers: int | None, **overri
     settings = site_settings(base, PATH=str(content), **overrides)
     Pelican(settings).run()
     return Path(settings["OUTPUT_PATH"])
-
-
-def tree(output: Path) -> dict[str, bytes]:
-    return {path.relative_to(output).as_posix(): path.read_bytes() for path in sorted(output.rglob("*")) if path.is_file()}
-
-
-def assert_same_tree(expected: Path, actual: Path) -> None:
-    expected_files, actual_files = tree(expected), tree(actual)
-    assert sorted(actual_files) == sorted(expected_files)
-    assert [name for name in expected_files if actual_files[name] != expected_files[name]] == []
 
 
 def conversions(caplog) -> list[tuple[int, int]]:

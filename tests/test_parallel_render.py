@@ -14,6 +14,7 @@ from fastbuild import rendering
 from networker.build import reset_log_deduplication
 from tests.support.processes import no_children_left
 from tests.support.site import ROOT, site_settings
+from tests.support.trees import assert_same_tree
 
 PLUGINS_WITHOUT_FASTBUILD = ["feeds", "quoteaction", "newsletter", "reader_features", "sitemap"]
 
@@ -48,16 +49,6 @@ def build(tmp_path: Path, output: str, production: bool, fastbuild: bool, **over
     return tmp_path / output
 
 
-def tree(folder: Path) -> dict[str, bytes]:
-    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
-
-
-def assert_same_trees(one: Path, other: Path) -> None:
-    first, second = tree(one), tree(other)
-    assert sorted(first) == sorted(second)
-    assert [name for name in first if first[name] != second[name]] == []
-
-
 @pytest.mark.parametrize("production", [True, False], ids=["absolute URLs", "relative URLs"])
 def test_pages_rendered_in_two_processes_are_the_pages_pelican_renders(tmp_path, forks, production):
     # A draft is written one folder deeper (drafts/<slug>/) than the other articles, so its
@@ -73,9 +64,9 @@ def test_pages_rendered_in_two_processes_are_the_pages_pelican_renders(tmp_path,
     forks.clear()
     parallel = build(tmp_path, "parallel", production, fastbuild=True, **content)
     assert len(forks) == 1
-    assert_same_trees(plain, parallel)
+    assert_same_tree(plain, parallel)
     if production:
-        assert_same_trees(tmp_path / "plain-campaigns", tmp_path / "parallel-campaigns")
+        assert_same_tree(tmp_path / "plain-campaigns", tmp_path / "parallel-campaigns")
 
 
 def test_a_failed_rendering_process_has_its_pages_rendered_by_the_build(tmp_path, forks, monkeypatch, caplog):
@@ -84,7 +75,7 @@ def test_a_failed_rendering_process_has_its_pages_rendered_by_the_build(tmp_path
     parallel = build(tmp_path, "parallel", True, fastbuild=True)
     assert len(forks) == 1
     assert "a rendering process failed" in caplog.text
-    assert_same_trees(plain, parallel)
+    assert_same_tree(plain, parallel)
 
 
 def test_a_template_error_stops_the_build_as_without_fastbuild(tmp_path, forks):
@@ -152,11 +143,11 @@ def test_a_page_written_twice_ends_as_pelican_leaves_it(tmp_path, forks, positio
     for fastbuild in (False, True):
         assert (tmp_path / f"out-{fastbuild}" / "extra" / "index.html").read_text(encoding="utf-8") == "<p>second</p>"
         assert (tmp_path / f"out-{fastbuild}" / "once" / "index.html").read_text(encoding="utf-8") == "<p>once</p>"
-    assert_same_trees(tmp_path / "out-False", tmp_path / "out-True")
+    assert_same_tree(tmp_path / "out-False", tmp_path / "out-True")
 
 
 def test_one_process_renders_in_place_without_forking(tmp_path, forks):
     plain = build(tmp_path, "plain", True, fastbuild=False)
     one = build(tmp_path, "one", True, fastbuild=True, FASTBUILD_WORKERS=1)
     assert forks == []
-    assert_same_trees(plain, one)
+    assert_same_tree(plain, one)

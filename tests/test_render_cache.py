@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.site import ROOT, site_settings
+from tests.support.trees import assert_same_tree
 
 PREVIEW_ARTICLE = "articles/give-before-you-get.md"
 
@@ -40,17 +41,10 @@ def run_build(tmp_path: Path, output: str, cached: bool, plugins_off: tuple[str,
     return getattr(pelican, "fastbuild_render_counts", None)
 
 
-def tree(folder: Path) -> dict[str, bytes]:
-    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
-
-
 def assert_same_as_cold_build(tmp_path: Path, **overrides) -> None:
     """The in-place cached output holds exactly what a plain cold build writes."""
     run_build(tmp_path, "cold", cached=False, plugins_off=("fastbuild",), **overrides)
-    cold, cached = tree(tmp_path / "cold"), tree(tmp_path / "output")
-    assert sorted(cached) == sorted(cold)
-    different = [name for name in cold if cached[name] != cold[name]]
-    assert different == []
+    assert_same_tree(tmp_path / "cold", tmp_path / "output")
 
 
 @pytest.fixture
