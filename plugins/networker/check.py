@@ -98,6 +98,8 @@ def check_content(settings: dict[str, Any], today: date) -> list[ContentError]:
     """Every problem in the content folder ``settings["PATH"]``, in file and line order."""
     from quoteaction.markup import markdown_from_settings
     from quoteaction.parsing import read_connector_prompts, read_quoteactions
+
+    from networker.converting import convert_bodies
     from quoteaction.settings import plugin_settings
 
     from newsletter.overrides import read_overrides
@@ -130,9 +132,10 @@ def check_content(settings: dict[str, Any], today: date) -> list[ContentError]:
     prompt_ids = {prompt.id for prompt in prompts}
 
     md = markdown_from_settings(settings["MARKDOWN"])
+    bodies_html = convert_bodies(settings["MARKDOWN"], [source.body for source in sources])
     now = datetime.combine(today, datetime.max.time())
     published: list[tuple[SourceFile, datetime]] = []
-    for source in sources:
+    for source, body_html in zip(sources, bodies_html, strict=True):
         problems += metadata_problems(source, today)
         if source.kind == "article":
             problems += prompt_reference_problems(source, prompt_ids, _label(prompts_path, label_root))
@@ -140,7 +143,7 @@ def check_content(settings: dict[str, Any], today: date) -> list[ContentError]:
             status = source.value("status").lower() or settings.get("DEFAULT_STATUS", "published")
             if when and status == "published" and when.replace(tzinfo=None) <= now:
                 published.append((source, when))
-        problems += body_problems(source, content, md, settings)
+        problems += body_problems(source, content, body_html, settings)
         if source.kind == "article" and source.value("status").lower() != "draft" and not _has_text(md, source.body):
             problems.append(
                 ContentError(source.label, "text", "the article has no text below its fields", "write the article after the blank line that ends the fields", source.body_first_line)
@@ -318,10 +321,10 @@ class _LinkCollector(HTMLParser):
             self.links.append((tag, dict(attrs)))
 
 
-def body_problems(source: SourceFile, content: Path, md, settings: dict[str, Any]) -> list[ContentError]:
-    md.reset()
+def body_problems(source: SourceFile, content: Path, body_html: str, settings: dict[str, Any]) -> list[ContentError]:
+    """Links and images in the body (``body_html``, the body converted) that lead nowhere."""
     collector = _LinkCollector()
-    collector.feed(md.convert(source.body))
+    collector.feed(body_html)
     problems: list[ContentError] = []
     content_files = None
     for tag, attrs in collector.links:
