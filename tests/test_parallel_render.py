@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,11 @@ PLUGINS_WITHOUT_FASTBUILD = ["feeds", "quoteaction", "newsletter", "reader_featu
 
 @pytest.fixture
 def forks(monkeypatch):
-    """Fork for every page count, and count the forks."""
+    """Fork for every page count, and count the forks. The build forks only when no other
+    thread runs: an earlier test's background work (deleting an old output) is waited for."""
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread():
+            thread.join(timeout=60)
     made = []
     real_fork = os.fork
 
