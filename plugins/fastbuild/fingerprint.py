@@ -47,7 +47,7 @@ def content_key(content: Content) -> str:
 def body_digest(content: Content) -> str:
     """The digest of a content object's body as read (before link rewriting); a static file has none."""
     body = content._content  # noqa: SLF001
-    return "-" if body is None else hashlib.blake2b(body.encode("utf-8"), digest_size=16).hexdigest()
+    return "-" if body is None else digest_of(body.encode("utf-8"))
 
 
 class Fingerprinter:
@@ -112,15 +112,13 @@ class Fingerprinter:
             parts.append(repr(value) if not isinstance(value, ZoneInfo) else f"tz:{value.key}")
         elif isinstance(value, (datetime.date, datetime.time)):
             parts.append(f"{type(value).__name__}:{value.isoformat()}:{getattr(value, 'tzinfo', None)}")
-        elif isinstance(value, Content):
-            known = self._keys.get(id(value))
-            if known is None:
-                key = content_key(value)
-                known = self._keys[id(value)] = (value, f"<{key}>")
-                if key not in self.contents:
-                    self.contents[key] = value
-                    self._met.append(key)
-            parts.append(known[1])
+        elif isinstance(value, Content):  # met for the first time (see the top of this method)
+            key = content_key(value)
+            self._keys[id(value)] = (value, f"<{key}>")
+            if key not in self.contents:
+                self.contents[key] = value
+                self._met.append(key)
+            parts.append(f"<{key}>")
         elif isinstance(value, URLWrapper):
             parts.append(f"{type(value).__name__}:{value.name}:{value.slug}:{value.url}:{value.save_as}")
         elif isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type, types.MethodType)):
@@ -156,13 +154,8 @@ class Fingerprinter:
             parts.append("}")
         elif isinstance(value, (list, tuple)):
             parts.append(f"[{type(value).__name__}{len(value)}")
-            known = self._keys
             for item in value:
-                seen = known.get(id(item))  # a content object met before: the common case
-                if seen is not None:
-                    parts.append(seen[1])
-                else:
-                    self._add(item, parts, depth + 1, active)
+                self._add(item, parts, depth + 1, active)
             parts.append("]")
         elif isinstance(value, (set, frozenset)):
             inner = []
@@ -192,8 +185,13 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(field.name for field in dataclasses.fields(cls))
 
 
+def digest_of(data: bytes) -> str:
+    """The digest every fingerprint, body and page record is made of."""
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
 def _hash(parts: list[str]) -> str:
-    return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return digest_of("\x1f".join(parts).encode("utf-8", "surrogatepass"))
 
 
 def _has_plain_dict(value: Any) -> bool:

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import importlib.metadata
 import logging
 import os
@@ -51,7 +50,7 @@ from pelican.plugins._utils import plugin_enabled
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
-from .fingerprint import Fingerprinter, Unstable, body_digest, content_key
+from .fingerprint import Fingerprinter, Unstable, body_digest, content_key, digest_of
 from .reading import stop_workers
 from .rendering import JobMaker, PageJob, render_job, render_jobs
 from .settings import fastbuild_settings
@@ -74,10 +73,6 @@ class PageRecord:
     bodies: tuple[tuple[str, str], ...]  # (content key, body digest) of each body the page read
     output: str  # digest of the file written
     stat: tuple[int, int] = (-1, -1)  # the file's size and mtime (ns) once written
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
 # ---------------------------------------------------------------- which bodies a page reads
@@ -127,8 +122,8 @@ def code_digest(settings: dict[str, Any]) -> str:
             folders.add(Path(module.__file__).parent)
     for folder in sorted(folders):
         for source in sorted(folder.rglob("*.py")):
-            parts.append(f"{source}:{_digest(source.read_bytes())}")
-    return _digest("\n".join(parts).encode())
+            parts.append(f"{source}:{digest_of(source.read_bytes())}")
+    return digest_of("\n".join(parts).encode())
 
 
 def templates_digest(environment, fingerprinter: Fingerprinter) -> str:
@@ -136,9 +131,9 @@ def templates_digest(environment, fingerprinter: Fingerprinter) -> str:
     parts = []
     for name in sorted(environment.list_templates()):
         source, _, _ = environment.loader.get_source(environment, name)
-        parts.append(f"{name}:{_digest(source.encode('utf-8'))}")
+        parts.append(f"{name}:{digest_of(source.encode('utf-8'))}")
     parts.append(fingerprinter.digest([environment.filters, environment.tests, environment.globals]))
-    return _digest("\n".join(parts).encode())
+    return digest_of("\n".join(parts).encode())
 
 
 # ---------------------------------------------------------------- the cache
@@ -172,11 +167,9 @@ class RenderCache:
 
     def save(self) -> None:
         for name, record in self.records.items():
-            try:
-                stat = os.stat(sanitised_join(self.output_path, name))
-            except OSError:
-                continue
-            self.records[name] = dataclasses.replace(record, stat=(stat.st_size, stat.st_mtime_ns))
+            stat = self._file_stat(name)
+            if stat is not None:
+                self.records[name] = dataclasses.replace(record, stat=stat)
         self.records_path.parent.mkdir(parents=True, exist_ok=True)
         partial = self.records_path.with_suffix(".partial")
         with partial.open("wb") as stream:
@@ -209,7 +202,7 @@ class RenderCache:
         for content_name, content in read.items():
             self.fingerprinter.contents.setdefault(content_name, content)
         bodies = tuple(sorted((content_name, self._body(content_name)) for content_name in read))
-        self.records[name] = PageRecord(key, bodies, _digest(output.encode("utf-8")))
+        self.records[name] = PageRecord(key, bodies, digest_of(output.encode("utf-8")))
         self.rendered += 1
         return output
 
@@ -220,14 +213,15 @@ class RenderCache:
             self._digest_site(template, context)
         site = self._site_values
         own = {
-            name: value
-            for name, value in sorted(localcontext.items())
-            if name not in site or site[name] is not value  # type: ignore[operator]
+            name: localcontext[name]
+            for name in sorted(
+                name for name, value in localcontext.items() if name not in site or site[name] is not value  # type: ignore[operator]
+            )
         }
         fingerprinter = self.fingerprinter
         page = fingerprinter.digest(own)
         new_contents, _ = fingerprinter.contents_digest(self._known_contents)
-        return _digest(f"{self._site_key}|{self._template_digest(template)}|{template.name}|{page}|{new_contents}".encode())
+        return digest_of(f"{self._site_key}|{self._template_digest(template)}|{template.name}|{page}|{new_contents}".encode())
 
     def _digest_site(self, template, context: dict[str, Any]) -> None:
         settings_and_context = {
@@ -244,7 +238,7 @@ class RenderCache:
             logger.info("%s render cache off for this build: %s", LOG_PREFIX, self.off_reason)
             raise
         self._site_values = dict(context)
-        self._site_key = _digest(f"{values}|{contents}|{code}".encode())
+        self._site_key = digest_of(f"{values}|{contents}|{code}".encode())
 
     def _template_digest(self, template) -> str:
         environment = template.environment
@@ -273,7 +267,7 @@ class RenderCache:
             data = Path(sanitised_join(self.output_path, name)).read_bytes()
         except OSError:
             return None
-        return data.decode("utf-8") if _digest(data) == expected else None
+        return data.decode("utf-8") if digest_of(data) == expected else None
 
 
 def _load_records(path: Path) -> dict[str, PageRecord]:
@@ -368,10 +362,11 @@ class FastWriter(Writer):
             return open(os.devnull, "w", encoding=encoding)  # noqa: SIM115 - Pelican closes it
         return super()._open_w(filename, encoding, override)
 
-    def render_pending(self, path: str | None = None) -> None:
-        """Render the pages kept for the end (only the one for ``path``, if given) in this process."""
-        pending = [job for job in self.jobs if path is None or job.path == path]
-        self.jobs = [job for job in self.jobs if job not in pending]
+    def render_pending(self, path: str) -> None:
+        """Render the page kept for the end that goes to ``path``, if any, now and here."""
+        pending = [job for job in self.jobs if job.path == path]
+        if pending:
+            self.jobs = [job for job in self.jobs if job.path != path]
         for job in pending:
             render_job(job)
 
