@@ -131,7 +131,6 @@ def check_content(settings: dict[str, Any], today: date) -> list[ContentError]:
     problems += prompt_problems
     prompt_ids = {prompt.id for prompt in prompts}
 
-    md = markdown_from_settings(settings["MARKDOWN"])
     bodies_html = convert_bodies(settings["MARKDOWN"], [source.body for source in sources])
     now = datetime.combine(today, datetime.max.time())
     published: list[tuple[SourceFile, datetime]] = []
@@ -144,7 +143,7 @@ def check_content(settings: dict[str, Any], today: date) -> list[ContentError]:
             if when and status == "published" and when.replace(tzinfo=None) <= now:
                 published.append((source, when))
         problems += body_problems(source, content, body_html, settings)
-        if source.kind == "article" and source.value("status").lower() != "draft" and not _has_text(md, source.body):
+        if source.kind == "article" and source.value("status").lower() != "draft" and not body_html.strip():
             problems.append(
                 ContentError(source.label, "text", "the article has no text below its fields", "write the article after the blank line that ends the fields", source.body_first_line)
             )
@@ -482,21 +481,6 @@ def _resolve(content: Path, source: SourceFile, path: str) -> Path | None:
     if joined.startswith(".."):
         return None
     return content / joined
-
-
-_REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:\s")
-
-
-def _has_text(md, body: str) -> bool:
-    """Whether the body renders to anything. Only a body made of nothing but link reference
-    definitions renders to nothing while having characters, so only such a body is converted."""
-    lines = [line for line in body.splitlines() if line.strip()]
-    if not lines:
-        return False
-    if any(not _REFERENCE_DEFINITION.match(line) for line in lines):
-        return True
-    md.reset()
-    return bool(md.convert(body).strip())
 
 
 def _line_containing(source: SourceFile, needle: str) -> int | None:

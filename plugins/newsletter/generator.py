@@ -46,8 +46,7 @@ def issue_article(article, site_url: str) -> IssueArticle:
         summary_html=summary,
         summary_text=html_to_text(summary),
         author=str(getattr(article, "author", "") or ""),
-        # The theme's plugin has counted already when it is on; else count the raw HTML (no link rewriting).
-        reading_minutes=getattr(article, "reading_minutes", None) or reading_minutes(article._content),  # noqa: SLF001
+        reading_minutes=reading_minutes(article._content),  # noqa: SLF001 - the raw HTML, no link rewriting
         date=article.date,
         slug=article.slug,
         source_path=_label(Path(article.source_path)),
