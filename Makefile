@@ -23,7 +23,7 @@ serve: $(PY_STAMP)
 setup: $(PY_STAMP) node-tools
 
 # Reinstall only when a requirements file changes.
-$(PY_STAMP): requirements.txt requirements-dev.txt constraints.txt
+$(PY_STAMP): requirements.txt requirements-dev.txt constraints.txt $(wildcard plugins/*/pyproject.toml)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
 	@touch $@

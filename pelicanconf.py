@@ -85,8 +85,9 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
-PLUGIN_PATHS = [str(Path(__file__).parent / "plugins")]
-PLUGINS = ["feeds", "quoteaction", "newsletter", "reader_features", "sitemap", "fastbuild"]
+# Networker's plugins are installed distributions (plugins/*, `make build` installs them);
+# Pelican finds namespace plugins by name.
+PLUGINS = ["quoteaction", "monthly_newsletter", "reader_features", "sitemap", "fastbuild"]
 
 # The newsletter signup form posts to Mailchimp's embedded-form action URL (Audience >
 # Signup forms > Embedded forms). Empty: no form; the Subscribe page points to the feeds.

@@ -1,14 +1,18 @@
 """Production settings: what `make build` builds and what gets deployed.
 
 Absolute URLs everywhere (feeds, emails, sharing), feeds on, output cleaned first.
-`SITEURL` can be overridden from the environment for a staging host.
+`SITEURL` can be overridden from the environment for a staging host. Works from any
+folder: pelicanconf.py is read from beside this file, not from the current directory.
 """
 
 import os
-import sys
+import runpy
+from pathlib import Path
 
-sys.path.append(os.curdir)
-from pelicanconf import *  # noqa: E402,F403
+_HERE = Path(__file__).resolve().parent
+globals().update(
+    {name: value for name, value in runpy.run_path(str(_HERE / "pelicanconf.py")).items() if name.isupper()}
+)
 
 SITEURL = os.environ.get("NETWORKER_SITEURL", "https://networker.example.com").rstrip("/")
 RELATIVE_URLS = False
@@ -16,7 +20,7 @@ FEED_DOMAIN = SITEURL
 DELETE_OUTPUT_DIRECTORY = True
 
 # The publisher's input (see docs/campaign-files.md); no author preview in production.
-NEWSLETTER_CAMPAIGNS_PATH = "campaigns"
+NEWSLETTER_CAMPAIGNS_PATH = str(_HERE / "campaigns")
 NEWSLETTER_PREVIEW = False
 # Drafts (and future-dated articles, which are drafts until their date) are built for
 # preview in development only: the deployed site has no copy of them.

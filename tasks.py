@@ -21,10 +21,9 @@ from invoke.exceptions import Exit
 from invoke.main import program
 
 ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT / "plugins"))
 
-from networker.build import build_site  # noqa: E402
-from networker.search import build_search_index  # noqa: E402
+from pelican_contentkit.build import build_site
+from pelican.plugins.reader_features.search import build_search_index
 
 CONFIG = {
     "settings_base": "pelicanconf.py",
@@ -114,7 +113,7 @@ def production(c):
 )
 def check(c, content="", format="text", settings=CONFIG["settings_base"]):  # noqa: A002 - the option is --format
     """Check all content for mistakes without building: exit 0 when clean, 1 with the list of problems"""
-    from networker.check import run_check
+    from pelican_contentkit.check import run_check
 
     os.chdir(ROOT)
     code = run_check(settings, content or None, format, site_now().date())
@@ -141,8 +140,8 @@ def _content_settings(content=""):
 
 
 def _create(relative, text, content=""):
-    from networker.errors import ContentError
-    from networker.scaffold import create
+    from pelican_contentkit.errors import ContentError
+    from pelican_contentkit.scaffold import create
 
     settings = _content_settings(content)
     try:
@@ -160,11 +159,11 @@ CONTENT_HELP = "the content folder (default: PATH of pelicanconf.py, content/)"
 @task(name="new-article", help={"title": "the article's title, in quotes", "content": CONTENT_HELP})
 def new_article(c, title, content=""):
     """Create content/articles/<slug>.md as a draft with every field and what to fill in"""
-    from networker.check import SourceFile, markdown_files, parse_header, source_slug
-    from networker.scaffold import article_file
-    from quoteaction.markup import markdown_from_settings
-    from quoteaction.parsing import read_connector_prompts
-    from quoteaction.settings import plugin_settings
+    from pelican_contentkit.check import SourceFile, markdown_files, parse_header, source_slug
+    from pelican_contentkit.scaffold import article_file
+    from pelican_contentkit.markup import markdown_from_settings
+    from pelican.plugins.quoteaction.parsing import read_connector_prompts
+    from pelican.plugins.quoteaction.settings import plugin_settings
 
     settings = _content_settings(content)
     content = Path(settings["PATH"])
@@ -193,13 +192,13 @@ def new_article(c, title, content=""):
 
 
 def _field(value):
-    from networker.check import Field
+    from pelican_contentkit.check import Field
 
     return Field(value, 1)
 
 
 def _month_or_exit(month):
-    from quoteaction.parsing import month_problem
+    from pelican.plugins.quoteaction.parsing import month_problem
 
     problem = month_problem(month)
     if problem:
@@ -210,8 +209,8 @@ def _month_or_exit(month):
 @task(name="new-quoteaction", help={"month": "the month, YYYY-MM", "content": CONTENT_HELP})
 def new_quoteaction(c, month, content=""):
     """Create content/quoteactions/YYYY-MM.md with every field and what to fill in"""
-    from networker.scaffold import quoteaction_file
-    from quoteaction.settings import plugin_settings
+    from pelican_contentkit.scaffold import quoteaction_file
+    from pelican.plugins.quoteaction.settings import plugin_settings
 
     _month_or_exit(month)
     _create(*quoteaction_file(month, plugin_settings(_content_settings(content)).path), content)
@@ -220,8 +219,8 @@ def new_quoteaction(c, month, content=""):
 @task(name="new-newsletter", help={"month": "the issue's month, YYYY-MM", "content": CONTENT_HELP})
 def new_newsletter(c, month, content=""):
     """Create content/newsletters/YYYY-MM.md: the subject, preview text, note and article choice of an issue"""
-    from networker.scaffold import newsletter_file
-    from newsletter.settings import newsletter_settings
+    from pelican_contentkit.scaffold import newsletter_file
+    from pelican.plugins.monthly_newsletter.settings import newsletter_settings
 
     _month_or_exit(month)
     _create(*newsletter_file(month, newsletter_settings(_content_settings(content)).path), content)
@@ -288,7 +287,7 @@ def pelican_run(cmd):
 )
 def publish_newsletter(c, month, send=False, yes=False, test_email="", schedule=""):
     """Publish a newsletter issue to Mailchimp; a dry run unless --test-email, --schedule or --send"""
-    from newsletter.publish.cli import publish_newsletter as run
+    from pelican.plugins.monthly_newsletter.publish.cli import publish_newsletter as run
 
     code = run(month, ROOT, send=send, yes=yes, test_email=test_email, schedule=schedule)
     if code:

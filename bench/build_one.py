@@ -53,8 +53,8 @@ def build_plain(content: Path, output: Path) -> int:
 
 
 def build_networker(content: Path, output: Path, campaigns: Path) -> int:
-    from networker.build import build_site
-    from networker.search import build_search_index
+    from pelican_contentkit.build import build_site
+    from pelican.plugins.reader_features.search import build_search_index
 
     overrides = {"PATH": str(content), "OUTPUT_PATH": str(output), "NEWSLETTER_CAMPAIGNS_PATH": str(campaigns)}
     return build_site(ROOT / "publishconf.py", overrides) or build_search_index(output)
@@ -64,8 +64,8 @@ def build_dev(content: Path, output: Path, cache: Path) -> tuple[int, float, flo
     """``invoke livereload``'s cached_build, pointed at ``content``: the exit code, the seconds
     until the site is built (when the browser reloads), and the seconds of the search index
     (which live reload makes in the background)."""
-    from networker.build import build_site
-    from networker.search import build_search_index
+    from pelican_contentkit.build import build_site
+    from pelican.plugins.reader_features.search import build_search_index
 
     overrides = {
         "PATH": str(content), "OUTPUT_PATH": str(output), "CACHE_PATH": str(cache),
@@ -81,7 +81,7 @@ def build_dev(content: Path, output: Path, cache: Path) -> tuple[int, float, flo
 def check(content: Path) -> int:
     from pelican.settings import read_settings
 
-    from networker.check import check_content
+    from pelican_contentkit.check import check_content
 
     settings = read_settings(str(ROOT / "publishconf.py"), override={"PATH": str(content)})
     problems = check_content(settings, CHECK_TODAY)
@@ -136,7 +136,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         code, seconds = timed(lambda: check(content))
         return {"exit": code, "seconds": seconds}
     if args.mode == "newsletter":
-        from newsletter.generator import NewsletterGenerator
+        from pelican.plugins.monthly_newsletter.generator import NewsletterGenerator
 
         output_spent: list[float] = []
         render_spent: list[float] = []

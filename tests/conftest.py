@@ -39,7 +39,7 @@ def sample_site(tmp_path_factory) -> BuiltSite:
 
 @pytest.fixture(autouse=True)
 def pelican_fatal_level_restored():
-    """`networker.build.build_site` makes logged errors fatal for the whole process (Pelican's
+    """`pelican_contentkit.build.build_site` makes logged errors fatal for the whole process (Pelican's
     `init(fatal=...)` sets a class attribute); a test that builds through it must not change
     how the tests after it log."""
     from pelican.log import FatalLogger

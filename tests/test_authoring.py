@@ -355,11 +355,10 @@ def test_production_builds_have_no_email_preview(tmp_path):
 
 CHECK_IN_A_FRESH_PROCESS = """
 import json, sys
-sys.path.insert(0, "plugins")
 from datetime import date
 from pelican.settings import read_settings
-from networker import converting
-from networker.check import check_content
+from pelican_contentkit import converting
+from pelican_contentkit.check import check_content
 
 converting.MIN_BODIES_FOR_WORKERS = int(sys.argv[2])
 pools = []

@@ -47,7 +47,7 @@ def test_the_corpus_is_shaped_like_content(corpus):
 
 
 def test_the_corpus_passes_the_content_check(corpus, capsys):
-    from networker.check import run_check
+    from pelican_contentkit.check import run_check
 
     assert run_check(ROOT / "pelicanconf.py", corpus, "text", date(2026, 1, 1)) == 0
     assert "no problems found" in capsys.readouterr().out

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from pelican import Pelican, signals
 
-from fastbuild import reading
-from networker.build import reset_log_deduplication
+from pelican.plugins.fastbuild import reading
+from pelican_contentkit.build import reset_log_deduplication
 from tests.support.processes import no_children_left
 from tests.support.site import ROOT, site_settings, write_files
 from tests.support.trees import assert_same_tree
 
-PLUGINS_WITHOUT_FASTBUILD = ["feeds", "quoteaction", "newsletter", "reader_features", "sitemap"]
+PLUGINS_WITHOUT_FASTBUILD = ["quoteaction", "monthly_newsletter", "reader_features", "sitemap"]
 CONVERTED_LOG = re.compile(r"converted (\d+) Markdown files \((\d+) in worker processes\)")
 
 STATEFUL_SITE = {

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from newsletter.mime import issue_message
+from pelican.plugins.monthly_newsletter.mime import issue_message
 from tests.support.browser import chromium, horizontal_overflow
 from tests.support.site import require_tool
 

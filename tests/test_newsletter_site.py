@@ -233,7 +233,7 @@ def test_campaign_folder_is_replaced_whole_and_keeps_the_publishers_record(built
 
 
 def test_missing_quoteaction_fails_the_build_for_that_newsletter(tmp_path):
-    from networker.errors import ContentError
+    from pelican_contentkit.errors import ContentError
 
     files = {k: v for k, v in SITE.items() if k != "quoteactions/2026-09.md"}
     with pytest.raises(ContentError) as raised:

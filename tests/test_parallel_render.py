@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from pelican import Pelican, signals
 
-from fastbuild import rendering
-from networker.build import reset_log_deduplication
+from pelican.plugins.fastbuild import rendering
+from pelican_contentkit.build import reset_log_deduplication
 from tests.support.processes import no_children_left
 from tests.support.site import ROOT, site_settings
 from tests.support.trees import assert_same_tree
 
-PLUGINS_WITHOUT_FASTBUILD = ["feeds", "quoteaction", "newsletter", "reader_features", "sitemap"]
+PLUGINS_WITHOUT_FASTBUILD = ["quoteaction", "monthly_newsletter", "reader_features", "sitemap"]
 
 
 @pytest.fixture
@@ -136,7 +136,7 @@ def test_a_page_written_twice_ends_as_pelican_leaves_it(tmp_path, forks, positio
             settings = site_settings(
                 tmp_path, PATH=str(ROOT / "content"), OUTPUT_PATH=str(tmp_path / f"out-{fastbuild}"),
                 THEME=str(tmp_path / "theme"), FASTBUILD_WORKERS=2,
-                PLUGIN_PATHS=[str(ROOT / "plugins"), str(tmp_path / "extra_plugins")],
+                PLUGIN_PATHS=[str(tmp_path / "extra_plugins")],
             )
             plugins = [name for name in settings["PLUGINS"] if name != "fastbuild"]
             if fastbuild:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from newsletter.publish.cli import publish_newsletter
-from newsletter.publish.mailchimp import MailchimpMarketingApi
-from newsletter.publish.publisher import RetryPolicy
+from pelican.plugins.monthly_newsletter.publish.cli import publish_newsletter
+from pelican.plugins.monthly_newsletter.publish.mailchimp import MailchimpMarketingApi
+from pelican.plugins.monthly_newsletter.publish.publisher import RetryPolicy
 from tests.fake_mailchimp.server import FakeMailchimp
 
 API_KEY = "0123456789abcdef0123456789abcdef-us7"
@@ -322,7 +322,7 @@ def test_api_url_containing_the_word_server_is_used_as_given(tmp_path):
 
 
 def test_retry_after_accepts_seconds_and_http_dates():
-    from newsletter.publish.mailchimp import retry_after_seconds
+    from pelican.plugins.monthly_newsletter.publish.mailchimp import retry_after_seconds
 
     now = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
     assert retry_after_seconds("7") == 7.0

@@ -6,9 +6,9 @@ import textwrap
 
 import pytest
 
-from networker.errors import ContentError, ContentErrors
-from quoteaction.markup import markdown_from_settings
-from quoteaction.parsing import (
+from pelican_contentkit.errors import ContentError, ContentErrors
+from pelican_contentkit.markup import markdown_from_settings
+from pelican.plugins.quoteaction.parsing import (
     load_connector_prompts,
     load_quoteactions,
     parse_quoteaction,

@@ -7,7 +7,7 @@ import logging
 import feedparser
 import pytest
 
-from networker.errors import ContentError, ContentErrors
+from pelican_contentkit.errors import ContentError, ContentErrors
 from tests.support.site import broken_internal_links, build, soup, vnu_errors
 
 SITE_URL = "https://networker.example.com"
@@ -138,9 +138,9 @@ def test_feeds_carry_quoteaction_and_prompt_only_when_asked(tmp_path):
 
 def test_a_month_without_quoteaction_is_a_build_warning(tmp_path, caplog):
     files = {key: value for key, value in SITE.items() if key != "quoteactions/2026-09.md"}
-    with caplog.at_level(logging.WARNING, logger="quoteaction.handlers"):
+    with caplog.at_level(logging.WARNING, logger="pelican.plugins.quoteaction.handlers"):
         build(tmp_path, files, NEWSLETTER_MONTHS=["2026-10"])  # the September newsletter would fail
-    warnings = [record.getMessage() for record in caplog.records if record.name == "quoteaction.handlers"]
+    warnings = [record.getMessage() for record in caplog.records if record.name == "pelican.plugins.quoteaction.handlers"]
     assert warnings == [
         "[quoteaction] 2026-09 has articles but no QuoteAction: add content/quoteactions/2026-09.md "
         "(`invoke new-quoteaction 2026-09`)"

@@ -1,6 +1,6 @@
 import pytest
 
-from networker.reading import reading_minutes, word_count
+from pelican_contentkit.text import reading_minutes, word_count
 
 
 def test_word_count_ignores_markup_and_keeps_contractions():

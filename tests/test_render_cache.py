@@ -24,7 +24,7 @@ PREVIEW_ARTICLE = "articles/give-before-you-get.md"
 def run_build(tmp_path: Path, output: str, cached: bool, plugins_off: tuple[str, ...] = (), **overrides):
     from pelican import Pelican
 
-    from networker.build import reset_log_deduplication
+    from pelican_contentkit.build import reset_log_deduplication
 
     reset_log_deduplication()
     settings = site_settings(
@@ -164,12 +164,12 @@ def test_values_handed_to_one_page_are_part_of_its_key(warm_site):
     (warm_site / "extra_plugins" / "extra_page.py").write_text(EXTRA_PAGE_PLUGIN, encoding="utf-8")
     (warm_site / "theme" / "templates" / "extra.html").write_text("<p>{{ message }}</p>\n", encoding="utf-8")
     (warm_site / "content" / "extra.txt").write_text("first", encoding="utf-8")
-    extra = {"PLUGIN_PATHS": [str(ROOT / "plugins"), str(warm_site / "extra_plugins")]}
+    extra = {"PLUGIN_PATHS": [str(warm_site / "extra_plugins")]}
 
     def build_with_extra(output, cached):
         from pelican import Pelican
 
-        from networker.build import reset_log_deduplication
+        from pelican_contentkit.build import reset_log_deduplication
 
         reset_log_deduplication()
         settings = site_settings(

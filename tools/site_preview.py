@@ -71,8 +71,8 @@ def local_site() -> Iterator[tuple[str, Path]]:
     """Build content/ with the production settings for a free local port and serve it there.
 
     Yields (base URL without a trailing slash, output folder)."""
-    from networker.build import build_site
-    from networker.search import build_search_index
+    from pelican_contentkit.build import build_site
+    from pelican.plugins.reader_features.search import build_search_index
 
     with tempfile.TemporaryDirectory(prefix="networker-preview-") as tmp:
         output = Path(tmp) / "output"

@@ -50,8 +50,8 @@ def build(tmp_path: Path, files: dict[str, str] | None = None, production: bool 
     (as `make build` does), return the output folder."""
     from pelican import Pelican
 
-    from networker.build import reset_log_deduplication
-    from networker.search import build_search_index
+    from pelican_contentkit.build import reset_log_deduplication
+    from pelican.plugins.reader_features.search import build_search_index
 
     reset_log_deduplication()
     if files:

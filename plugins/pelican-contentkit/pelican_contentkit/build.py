@@ -1,0 +1,100 @@
+"""Run a Pelican build the way Networker's commands need it.
+
+- A :class:`~networker.errors.ContentError` raised anywhere in the build ends it with
+  the author-facing message and exit code 1, never a traceback.
+- Errors logged by Pelican (a broken ``{filename}`` link, say) fail the build too.
+- A clean build (``DELETE_OUTPUT_DIRECTORY``, as in publishconf.py) is made in a
+  sibling folder and swapped into place only when the whole build succeeded, so a
+  failed build never leaves a half-written ``output/`` behind. Development builds
+  write in place, for speed.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+# What pelican.log.FatalLogger raises once an error has been logged with fatal="errors".
+PELICAN_FATAL_LOG_MESSAGE = "Warning or error encountered"
+
+
+def reset_log_deduplication() -> None:
+    """Let every build show its own warnings: Pelican's log filter drops a warning it has
+    already shown in this process, which hides them on the second build of a live-reload
+    session (and in tests)."""
+    from pelican.log import LimitFilter
+
+    LimitFilter._raised_messages.clear()  # noqa: SLF001
+    LimitFilter._group_count.clear()  # noqa: SLF001
+
+
+def build_site(settings_file: str | Path, overrides: dict[str, Any] | None = None, verbose: bool = False) -> int:
+    """Build the site described by ``settings_file``; return a process exit code."""
+    from pelican import Pelican
+    from pelican.log import init as init_logging
+    from pelican.settings import read_settings
+
+    from pelican_contentkit.errors import ContentError
+
+    init_logging(level=logging.INFO if verbose else logging.WARNING, fatal="errors")
+    reset_log_deduplication()
+    settings = read_settings(str(settings_file), override=dict(overrides or {}))
+    final_output = Path(settings["OUTPUT_PATH"]).resolve()
+    staged = bool(settings.get("DELETE_OUTPUT_DIRECTORY"))
+    staging_output = final_output.with_name(final_output.name + ".partial") if staged else final_output
+    if staged:
+        shutil.rmtree(staging_output, ignore_errors=True)
+        settings["OUTPUT_PATH"] = str(staging_output)
+
+    started = time.perf_counter()
+    try:
+        Pelican(settings).run()
+    except ContentError as error:
+        _discard(staging_output, staged)
+        print(f"Build failed: {error}", file=sys.stderr)
+        return error.exitcode
+    except RuntimeError as error:
+        if str(error) != PELICAN_FATAL_LOG_MESSAGE:
+            raise
+        # Pelican's fatal logger raised this after printing the logged error.
+        _discard(staging_output, staged)
+        print("Build failed: an error was logged (see the messages above).", file=sys.stderr)
+        return 1
+
+    if staged:
+        _replace_dir(staging_output, final_output)
+    print(f"Built {final_output} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return 0
+
+
+def _discard(staging_output: Path, staged: bool) -> None:
+    if staged:
+        shutil.rmtree(staging_output, ignore_errors=True)
+
+
+# The previous output being deleted in the background (see _replace_dir).
+_removing: list[threading.Thread] = []
+
+
+def _replace_dir(new: Path, target: Path) -> None:
+    """Put ``new`` in place of ``target``. The old folder is renamed away at once and deleted
+    by a background thread (thousands of files take seconds to delete), so the search index
+    is made meanwhile; the thread is not a daemon, so the process waits for it before exiting."""
+    for thread in _removing:
+        thread.join()
+    _removing.clear()
+    old = target.with_name(target.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    remover = threading.Thread(target=shutil.rmtree, args=(old,), kwargs={"ignore_errors": True}, name="remove-old-output")
+    remover.start()
+    _removing.append(remover)

@@ -1,0 +1,199 @@
+"""Stable fingerprints of the values a page is rendered from.
+
+A fingerprint is a digest of a value's parts, the same in every process for the same
+value: strings, numbers, dates, lists and dicts in their order, dataclasses by field,
+Pelican's tags, categories and paginators by what they hold. A content object (an
+article, a page) appears by reference; its own fields are taken once, by
+:meth:`Fingerprinter.contents_digest`. Its body is never part of a fingerprint: the
+render cache records which bodies a page actually read (see :mod:`pelican.plugins.fastbuild.writing`).
+
+Anything without a stable form (an object whose repr carries a memory address, say)
+raises :class:`Unstable`, and the caller renders instead of guessing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import enum
+import functools
+import hashlib
+import types
+from pathlib import PurePath
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from markupsafe import Markup
+from pelican.contents import Content
+from pelican.paginator import Page, Paginator
+from pelican.urlwrappers import URLWrapper
+
+# What a content object carries that is not its own data: the settings (fingerprinted as
+# part of the context), the shared context, and the body (recorded per page when read).
+CONTENT_FIELDS_LEFT_OUT = frozenset({"settings", "_context", "_content"})
+MAX_DEPTH = 12
+
+
+class Unstable(Exception):
+    """A value with no stable fingerprint."""
+
+
+def content_key(content: Content) -> str:
+    """How a content object is named in fingerprints and in recorded dependencies."""
+    where = content.source_path or getattr(content, "save_as", "") or getattr(content, "url", "")
+    return f"{type(content).__name__}:{where}:{getattr(content, 'lang', '')}"
+
+
+def body_digest(content: Content) -> str:
+    """The digest of a content object's body as read (before link rewriting); a static file has none."""
+    body = content._content  # noqa: SLF001
+    return "-" if body is None else digest_of(body.encode("utf-8"))
+
+
+class Fingerprinter:
+    """Fingerprints values, remembering every content object met on the way."""
+
+    def __init__(self) -> None:
+        self.contents: dict[str, Content] = {}
+        # Containers already fingerprinted in this build, by id: the same list of articles is
+        # handed to every page of a tag, say. The object is kept so its id is not reused.
+        self._done: dict[int, tuple[Any, str]] = {}
+        self._keys: dict[int, tuple[Content, str]] = {}
+        self._met: list[str] = []  # content keys in the order first met, for contents_digest
+
+    def digest(self, value: Any) -> str:
+        parts: list[str] = []
+        self._add(value, parts, 0, set())
+        return _hash(parts)
+
+    def contents_digest(self, known: frozenset[str] = frozenset()) -> tuple[str, frozenset[str]]:
+        """The fields of every content object met so far and not in ``known``, and of those
+        they refer to, in a stable order; returns the digest and the keys now known.
+
+        A content without a ``Summary`` has its summary made from its body, so its body
+        digest is included too."""
+        if not any(key not in known for key in self._met):  # the common case: nothing new
+            self._met.clear()
+            return _hash([]), known
+        done = set(known)
+        parts: list[str] = []
+        while todo := sorted({key for key in self._met if key not in done}):
+            self._met.clear()
+            for key in todo:
+                done.add(key)
+                content = self.contents[key]
+                fields = {name: value for name, value in vars(content).items() if name not in CONTENT_FIELDS_LEFT_OUT}
+                parts.append(key)
+                self._add(fields, parts, 1, set())
+                if "summary" not in content.metadata:
+                    parts.append(body_digest(content))
+        return _hash(parts), frozenset(done)
+
+    def _add(self, value: Any, parts: list[str], depth: int, active: set[int]) -> None:  # noqa: C901, PLR0912
+        # The most common values first, by exact type: this runs for every value of every page.
+        kind = type(value)
+        if kind is str:
+            parts.append("s" + value)
+            return
+        if kind is int or kind is bool or value is None:
+            parts.append(repr(value))
+            return
+        known = self._keys.get(id(value))
+        if known is not None and known[0] is value:
+            parts.append(known[1])
+            return
+        if depth > MAX_DEPTH:
+            raise Unstable(f"nested deeper than {MAX_DEPTH} levels")
+        if value is None or isinstance(value, (bool, int, float, enum.Enum)):
+            parts.append(repr(value))
+        elif isinstance(value, str):  # Markup included
+            parts.append(("M" if isinstance(value, Markup) else "s") + value)
+        elif isinstance(value, (bytes, PurePath, ZoneInfo, datetime.timedelta)):
+            parts.append(repr(value) if not isinstance(value, ZoneInfo) else f"tz:{value.key}")
+        elif isinstance(value, (datetime.date, datetime.time)):
+            parts.append(f"{type(value).__name__}:{value.isoformat()}:{getattr(value, 'tzinfo', None)}")
+        elif isinstance(value, Content):  # met for the first time (see the top of this method)
+            key = content_key(value)
+            self._keys[id(value)] = (value, f"<{key}>")
+            if key not in self.contents:
+                self.contents[key] = value
+                self._met.append(key)
+            parts.append(f"<{key}>")
+        elif isinstance(value, URLWrapper):
+            parts.append(f"{type(value).__name__}:{value.name}:{value.slug}:{value.url}:{value.save_as}")
+        elif isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type, types.MethodType)):
+            parts.append(f"fn:{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', repr(value))}")
+        elif isinstance(value, types.ModuleType):
+            parts.append(f"mod:{value.__name__}")
+        else:
+            marker = id(value)
+            if marker in active:
+                parts.append("<cycle>")
+                return
+            done = self._done.get(marker) if depth else None  # the top value is new every time
+            if done is not None:
+                parts.append(done[1])
+                return
+            active.add(marker)
+            inner: list[str] = []
+            try:
+                self._add_container(value, inner, depth, active)
+            finally:
+                active.discard(marker)
+            digest = "#" + _hash(inner)
+            if depth:
+                self._done[marker] = (value, digest)
+            parts.append(digest)
+
+    def _add_container(self, value: Any, parts: list[str], depth: int, active: set[int]) -> None:
+        if isinstance(value, dict):
+            parts.append(f"{{{len(value)}")
+            for key, item in value.items():
+                self._add(key, parts, depth + 1, active)
+                self._add(item, parts, depth + 1, active)
+            parts.append("}")
+        elif isinstance(value, (list, tuple)):
+            parts.append(f"[{type(value).__name__}{len(value)}")
+            for item in value:
+                self._add(item, parts, depth + 1, active)
+            parts.append("]")
+        elif isinstance(value, (set, frozenset)):
+            inner = []
+            for item in value:
+                item_parts: list[str] = []
+                self._add(item, item_parts, depth + 1, active)
+                inner.append("\x1e".join(item_parts))
+            parts.append(f"set{len(value)}")
+            parts.extend(sorted(inner))
+        elif dataclasses.is_dataclass(value):
+            parts.append(f"dc:{type(value).__qualname__}")
+            for name in _field_names(type(value)):
+                parts.append(name)
+                self._add(getattr(value, name), parts, depth + 1, active)
+        elif isinstance(value, (Paginator, Page)) or _has_plain_dict(value):
+            parts.append(f"obj:{type(value).__module__}.{type(value).__qualname__}")
+            self._add({k: v for k, v in vars(value).items() if k != "settings"}, parts, depth + 1, active)
+        else:
+            text = repr(value)
+            if " at 0x" in text or text.startswith("<"):
+                raise Unstable(f"{type(value).__module__}.{type(value).__qualname__} has no stable form")
+            parts.append(f"r:{type(value).__qualname__}:{text}")
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(cls))
+
+
+def digest_of(data: bytes) -> str:
+    """The digest every fingerprint, body and page record is made of."""
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def _hash(parts: list[str]) -> str:
+    return digest_of("\x1f".join(parts).encode("utf-8", "surrogatepass"))
+
+
+def _has_plain_dict(value: Any) -> bool:
+    """An ordinary object whose state is its ``__dict__`` (no slots, no custom storage)."""
+    return hasattr(value, "__dict__") and not hasattr(type(value), "__slots__") and type(value).__module__ != "builtins"

@@ -1,0 +1,437 @@
+"""fastbuild's writer: the render cache described here, or, without it, pages kept for
+:mod:`pelican.plugins.fastbuild.rendering` to render on every core.
+
+Pelican's content cache saves re-reading unchanged files, but every page is still
+rendered on every build. With ``CACHE_CONTENT`` on, this writer records for each page
+it writes what the page was rendered from:
+
+- the *site key*: the settings and the whole shared context (every article's and page's
+  fields, tags, categories, QuoteActions, prompts, newsletter issues...), every template's
+  source, the Jinja filters and globals, and the code of Pelican, Jinja, Markdown and
+  every plugin;
+- the *page key*: the site key plus the values handed to this one page (its article,
+  its slice of a paginated list, its relative ``SITEURL``...);
+- the bodies it actually read: every ``content`` (or summary made from content) that the
+  template asked for while rendering, found by watching ``Content.get_content``;
+- a digest of the file it wrote.
+
+With ``LOAD_CONTENT_CACHE`` on, a page whose page key and read bodies are unchanged, and
+whose file is still the one written, is not rendered again: the writer keeps the file's
+file as it is (its size and modification time say it is the one written; otherwise its
+digest must match, and it is written again), and Pelican's own bookkeeping and signals
+run as usual. Editing
+one article's body therefore re-renders the pages that show that body (its own page,
+the feeds and lists that carry it); editing anything else that pages show (a title, a
+date, a QuoteAction, a prompt, a template, a setting) changes the site key and renders
+everything. Anything without a stable fingerprint turns the cache off for that page (or
+for the build) rather than risk a stale page.
+
+What it assumes: templates read article and page bodies through ``content`` or
+``summary`` (never ``_content``), and generators do not change the shared context in
+place after the first page is written (Pelican's own generators do not).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import importlib.metadata
+import logging
+import os
+import pickle
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from pelican.contents import Content
+from pelican.generators import Generator
+from pelican.plugins._utils import plugin_enabled
+from pelican.utils import sanitised_join
+from pelican.writers import Writer
+
+from .fingerprint import Fingerprinter, Unstable, body_digest, content_key, digest_of
+from .reading import stop_workers
+from .rendering import JobMaker, PageJob, render_job, render_jobs
+from .settings import fastbuild_settings
+
+logger = logging.getLogger(__name__)
+LOG_PREFIX = "[fastbuild]"
+RECORDS_FILE = "fastbuild-render.pickle"
+RECORDS_FORMAT = 1
+# Context entries that are not inputs of any page: the writer's per-page bookkeeping, and
+# the static generator's list of linked files.
+CONTEXT_KEYS_LEFT_OUT = frozenset({"localsiteurl", "output_file", "static_links"})
+# Mappings Pelican fills in file-system order, which differs from run to run: taken sorted.
+CONTEXT_KEYS_UNORDERED = frozenset({"generated_content", "static_content"})
+LIBRARIES = ("pelican", "jinja2", "markdown", "markupsafe")
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    key: str
+    bodies: tuple[tuple[str, str], ...]  # (content key, body digest) of each body the page read
+    output: str  # digest of the file written
+    stat: tuple[int, int] = (-1, -1)  # the file's size and mtime (ns) once written
+
+
+# ---------------------------------------------------------------- which bodies a page reads
+
+_reading: list[dict[str, Content]] = []  # one entry per page being rendered (normally 0 or 1)
+
+
+def _install_body_watch() -> None:
+    """Wrap ``Content.get_content`` (the one way Pelican hands out a body, summaries made
+    from content included) so that rendering can record which bodies a page read."""
+    original = Content.__dict__["get_content"]
+    if getattr(original, "fastbuild_watch", False):
+        return
+
+    def get_content(self, siteurl):
+        if _reading:
+            _reading[-1][content_key(self)] = self
+        return original(self, siteurl)
+
+    get_content.fastbuild_watch = True  # type: ignore[attr-defined]
+    get_content.__doc__ = original.__doc__
+    Content.get_content = get_content  # type: ignore[method-assign]
+
+
+@contextlib.contextmanager
+def _bodies_read() -> Iterator[dict[str, Content]]:
+    read: dict[str, Content] = {}
+    _reading.append(read)
+    try:
+        yield read
+    finally:
+        _reading.pop()
+
+
+# ---------------------------------------------------------------- the site key
+
+
+def code_digest(settings: dict[str, Any]) -> str:
+    """Versions of the libraries that render, and the source of every plugin."""
+    parts = [f"{name}={importlib.metadata.version(name)}" for name in LIBRARIES]
+    parts.append(sys.version)
+    folders = set()
+    for plugin in settings.get("PLUGINS") or []:
+        name = plugin if isinstance(plugin, str) else getattr(plugin, "__name__", "")
+        module = sys.modules.get(name) or sys.modules.get(f"pelican.plugins.{name}")
+        if module is not None and getattr(module, "__file__", None):
+            folders.add(Path(module.__file__).parent)
+    for folder in sorted(folders):
+        for source in sorted(folder.rglob("*.py")):
+            parts.append(f"{source}:{digest_of(source.read_bytes())}")
+    return digest_of("\n".join(parts).encode())
+
+
+def templates_digest(environment, fingerprinter: Fingerprinter) -> str:
+    """Every template's source, and the filters, tests and globals templates can call."""
+    parts = []
+    for name in sorted(environment.list_templates()):
+        source, _, _ = environment.loader.get_source(environment, name)
+        parts.append(f"{name}:{digest_of(source.encode('utf-8'))}")
+    parts.append(fingerprinter.digest([environment.filters, environment.tests, environment.globals]))
+    return digest_of("\n".join(parts).encode())
+
+
+# ---------------------------------------------------------------- the cache
+
+
+class RenderCache:
+    """The records of one build, and those of the build before it."""
+
+    def __init__(self, records_path: Path, output_path: str, previous: dict[str, PageRecord]):
+        self.records_path = records_path
+        self.output_path = output_path
+        self.previous = previous
+        self.records: dict[str, PageRecord] = {}
+        self.rendered = 0
+        self.reused = 0
+        self.fingerprinter = Fingerprinter()
+        self.off_reason = ""
+        self._site_values: dict[str, Any] | None = None
+        self._site_key = ""
+        self._known_contents: frozenset[str] = frozenset()
+        self._templates: dict[int, str] = {}
+        self._bodies: dict[str, str] = {}
+
+    @classmethod
+    def open(cls, settings: dict[str, Any], output_path: str) -> RenderCache:
+        records_path = Path(settings["CACHE_PATH"]) / RECORDS_FILE
+        previous: dict[str, PageRecord] = {}
+        if settings.get("LOAD_CONTENT_CACHE"):
+            previous = _load_records(records_path)
+        return cls(records_path, output_path, previous)
+
+    def save(self) -> None:
+        for name, record in self.records.items():
+            stat = self._file_stat(name)
+            if stat is not None:
+                self.records[name] = dataclasses.replace(record, stat=stat)
+        self.records_path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.records_path.with_suffix(".partial")
+        with partial.open("wb") as stream:
+            pickle.dump({"format": RECORDS_FORMAT, "records": self.records}, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(self.records_path)
+        logger.info("%s rendered %d pages, kept %d unchanged", LOG_PREFIX, self.rendered, self.reused)
+
+    def render(self, template, context: dict[str, Any], localcontext: dict[str, Any], may_leave_file: bool) -> str | None:
+        """The page's text, or None when its file is left as it is (``may_leave_file``)."""
+        name = localcontext["output_file"]
+        try:
+            key = self._page_key(template, context, localcontext)
+        except Unstable as why:
+            logger.debug("%s %s is rendered every time: %s", LOG_PREFIX, name, why)
+            self.rendered += 1
+            return template.render(localcontext)
+        previous = self.previous.get(name)
+        if previous is not None and previous.key == key and self._bodies_unchanged(previous.bodies):
+            if may_leave_file and self._file_stat(name) == previous.stat:
+                self.records[name] = previous
+                self.reused += 1
+                return None
+            kept = self._file_text(name, previous.output)
+            if kept is not None:
+                self.records[name] = previous
+                self.reused += 1
+                return kept
+        with _bodies_read() as read:
+            output = template.render(localcontext)
+        for content_name, content in read.items():
+            self.fingerprinter.contents.setdefault(content_name, content)
+        bodies = tuple(sorted((content_name, self._body(content_name)) for content_name in read))
+        self.records[name] = PageRecord(key, bodies, digest_of(output.encode("utf-8")))
+        self.rendered += 1
+        return output
+
+    def _page_key(self, template, context: dict[str, Any], localcontext: dict[str, Any]) -> str:
+        if self.off_reason:
+            raise Unstable(self.off_reason)
+        if self._site_values is None:
+            self._digest_site(template, context)
+        site = self._site_values
+        own = {
+            name: localcontext[name]
+            for name in sorted(
+                name for name, value in localcontext.items() if name not in site or site[name] is not value  # type: ignore[operator]
+            )
+        }
+        fingerprinter = self.fingerprinter
+        page = fingerprinter.digest(own)
+        new_contents, _ = fingerprinter.contents_digest(self._known_contents)
+        return digest_of(f"{self._site_key}|{self._template_digest(template)}|{template.name}|{page}|{new_contents}".encode())
+
+    def _digest_site(self, template, context: dict[str, Any]) -> None:
+        settings_and_context = {
+            name: dict(sorted(value.items())) if name in CONTEXT_KEYS_UNORDERED and isinstance(value, dict) else value
+            for name, value in context.items()
+            if name not in CONTEXT_KEYS_LEFT_OUT
+        }
+        try:
+            values = self.fingerprinter.digest(settings_and_context)
+            contents, self._known_contents = self.fingerprinter.contents_digest()
+            code = code_digest(context)
+        except Unstable as why:
+            self.off_reason = f"the site's context has no stable fingerprint ({why})"
+            logger.info("%s render cache off for this build: %s", LOG_PREFIX, self.off_reason)
+            raise
+        self._site_values = dict(context)
+        self._site_key = digest_of(f"{values}|{contents}|{code}".encode())
+
+    def _template_digest(self, template) -> str:
+        environment = template.environment
+        if id(environment) not in self._templates:
+            self._templates[id(environment)] = templates_digest(environment, self.fingerprinter)
+        return self._templates[id(environment)]
+
+    def _body(self, content_name: str) -> str:
+        if content_name not in self._bodies:
+            self._bodies[content_name] = body_digest(self.fingerprinter.contents[content_name])
+        return self._bodies[content_name]
+
+    def _bodies_unchanged(self, bodies: tuple[tuple[str, str], ...]) -> bool:
+        contents = self.fingerprinter.contents
+        return all(name in contents and self._body(name) == digest for name, digest in bodies)
+
+    def _file_stat(self, name: str) -> tuple[int, int] | None:
+        try:
+            stat = os.stat(sanitised_join(self.output_path, name))
+        except OSError:
+            return None
+        return (stat.st_size, stat.st_mtime_ns)
+
+    def _file_text(self, name: str, expected: str) -> str | None:
+        try:
+            data = Path(sanitised_join(self.output_path, name)).read_bytes()
+        except OSError:
+            return None
+        return data.decode("utf-8") if digest_of(data) == expected else None
+
+
+def _load_records(path: Path) -> dict[str, PageRecord]:
+    try:
+        with path.open("rb") as stream:
+            stored = pickle.load(stream)  # noqa: S301 - our own cache file, in CACHE_PATH
+    except FileNotFoundError:
+        return {}
+    except Exception as error:  # noqa: BLE001 - a damaged cache is rebuilt, never trusted
+        logger.warning("%s ignoring the render cache %s: %s", LOG_PREFIX, path, error)
+        return {}
+    if not isinstance(stored, dict) or stored.get("format") != RECORDS_FORMAT:
+        return {}
+    return stored["records"]
+
+
+# ---------------------------------------------------------------- the writer
+
+
+class _CachedTemplate:
+    """What Pelican's writer calls ``render`` on: the cache decides whether to render."""
+
+    def __init__(self, template, context: dict[str, Any], writer: FastWriter, override: bool):
+        self._template = template
+        self._context = context
+        self._writer = writer
+        self._override = override
+
+    def render(self, localcontext: dict[str, Any]) -> str:
+        writer = self._writer
+        path = sanitised_join(writer.output_path, localcontext["output_file"])
+        text = writer.render_cache.render(
+            self._template, self._context, localcontext, writer.first_plain_write(path, self._override)
+        )
+        if text is None:
+            writer.not_written.add(path)  # unchanged: the file stays as it is
+            return ""
+        return text
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._template, name)
+
+
+class _DeferredTemplate(_CachedTemplate):
+    """What Pelican's writer calls ``render`` on when pages are rendered at the end."""
+
+    def render(self, localcontext: dict[str, Any]) -> str:
+        writer = self._writer
+        path = sanitised_join(writer.output_path, localcontext["output_file"])
+        if writer.first_plain_write(path, self._override):
+            writer.jobs.append(writer.job_maker.job(self._template, self._context, localcontext, path))
+            writer.not_written.add(path)  # written when rendered
+            return ""
+        # A second write to one file (Pelican overrides or refuses it): keep the order of writes.
+        writer.render_pending(path)
+        return self._template.render(localcontext)
+
+
+class FastWriter(Writer):
+    """Pelican's writer, with the render cache in front of every template it renders, or
+    (without it, with more than one process) each page's rendering kept for the end."""
+
+    render_cache: RenderCache | None = None
+    processes = 1
+    created: list[FastWriter]  # this build's writers, for finish_build
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self.not_written: set[str] = set()  # files Pelican is about to open that must not be touched
+        self.jobs: list[PageJob] = []
+        self.job_maker = JobMaker()
+        self.created.append(self)
+
+    def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
+                   override_output=False, url=None, **kwargs):
+        if template is not None and self.render_cache is not None:
+            template = _CachedTemplate(template, context, self, override_output)
+        elif template is not None and self.processes > 1:
+            template = _DeferredTemplate(template, context, self, override_output)
+        return super().write_file(name, template, context, relative_urls, paginated, template_name,
+                                  override_output, url, **kwargs)
+
+    def first_plain_write(self, path: str, override: bool) -> bool:
+        """Whether Pelican would simply write this file (no override, not written before)."""
+        return not override and path not in self._written_files and path not in self._overridden_files
+
+    def _open_w(self, filename, encoding, override=False):
+        if filename in self.not_written:
+            # Pelican's bookkeeping as for a write, and nothing written now.
+            self.not_written.discard(filename)
+            self._written_files.add(filename)
+            return open(os.devnull, "w", encoding=encoding)  # noqa: SIM115 - Pelican closes it
+        return super()._open_w(filename, encoding, override)
+
+    def render_pending(self, path: str) -> None:
+        """Render the page kept for the end that goes to ``path``, if any, now and here."""
+        pending = [job for job in self.jobs if job.path == path]
+        if pending:
+            self.jobs = [job for job in self.jobs if job.path != path]
+        for job in pending:
+            render_job(job)
+
+    def render_kept_pages(self) -> None:
+        """Render every page kept for the end, on every core."""
+        jobs, self.jobs = self.jobs, []
+        render_jobs(jobs, self.processes)
+
+
+class RenderKeptPages(Generator):
+    """The last of the plugins' generators: renders the pages the writer kept for the end,
+    before Pelican's static files and ``finalized``."""
+
+    def generate_context(self) -> None:
+        pass
+
+    def generate_output(self, writer) -> None:
+        if isinstance(writer, FastWriter):
+            stop_workers(None)  # Markdown is all read: no reading threads when the build forks
+            writer.render_kept_pages()
+
+
+def provide_writer(pelican_object):
+    """``get_writer``: the render-cache writer when the content cache is on; else, with more
+    than one process, the writer that renders pages on every core; else Pelican's own."""
+    settings = pelican_object.settings
+    if not plugin_enabled(__package__, settings.get("PLUGINS")):  # handlers outlive the build that connected them
+        return None
+    options = fastbuild_settings(settings)
+    pelican_object.fastbuild_writers = created = []
+    if options.render_cache and settings.get("CACHE_CONTENT"):
+        _install_body_watch()
+        cache = RenderCache.open(settings, pelican_object.output_path)
+        pelican_object.fastbuild_render_cache = cache
+        return type("FastWriter", (FastWriter,), {"render_cache": cache, "created": created})
+    if options.workers > 1:
+        return type("FastWriter", (FastWriter,), {"processes": options.workers, "created": created})
+    return None
+
+
+def render_generator(pelican_object):
+    """``get_generators``: :class:`RenderKeptPages`, when fastbuild is on."""
+    if plugin_enabled(__package__, pelican_object.settings.get("PLUGINS")):
+        return RenderKeptPages
+    return None
+
+
+def finish_build(pelican_object) -> None:
+    """``finalized``: render the pages kept for the end that no :class:`RenderKeptPages` took
+    (a plugin listed after fastbuild writes after it), then keep the render cache's records."""
+    for writer in getattr(pelican_object, "fastbuild_writers", ()):
+        if writer.jobs:
+            stop_workers(None)
+            writer.render_kept_pages()
+    pelican_object.fastbuild_writers = []
+    save_render_cache(pelican_object)
+
+
+def save_render_cache(pelican_object) -> None:
+    """Keep this build's render-cache records for the next one."""
+    cache = getattr(pelican_object, "fastbuild_render_cache", None)
+    if cache is not None:
+        cache.save()
+        pelican_object.fastbuild_render_cache = None
+        pelican_object.fastbuild_render_counts = {"rendered": cache.rendered, "kept": cache.reused}
+
+
+__all__ = ["FastWriter", "PageRecord", "RenderCache", "finish_build", "provide_writer", "render_generator"]

@@ -1,0 +1,13 @@
+"""The monthly newsletter: web issue pages, a feed of issues, and campaign files for the publisher.
+
+The build renders everything; ``invoke publish-newsletter`` (``pelican.plugins.monthly_newsletter.publish``) sends
+what was built. Nothing here touches the network.
+"""
+
+from pelican import signals
+
+from .generator import get_generators
+
+
+def register():
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,188 @@
+"""The Pelican side of the newsletter: gather plain data, compose, render, write."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pelican.generators import Generator
+
+from pelican_contentkit.text import reading_minutes
+from pelican_contentkit.markup import html_to_text, markdown_from_settings
+
+from .compose import compose_issues
+from .feed import issues_feed
+from .model import IssueArticle
+from .overrides import read_overrides
+from .mime import fill_merge_tags, sample_merge_values
+from .render import (
+    GMAIL_CLIP_BYTES,
+    RenderedEmail,
+    campaign_record,
+    file_hash,
+    render_email,
+    with_utm,
+    write_campaign,
+)
+from .settings import newsletter_settings
+
+logger = logging.getLogger(__name__)
+LOG_PREFIX = "[newsletter]"
+
+
+def _label(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def issue_article(article, site_url: str) -> IssueArticle:
+    summary = str(article.summary)
+    return IssueArticle(
+        title=str(article.title),
+        title_text=html_to_text(str(article.title)),
+        url=f"{site_url.rstrip('/')}/{article.url}",
+        summary_html=summary,
+        summary_text=html_to_text(summary),
+        author=str(getattr(article, "author", "") or ""),
+        reading_minutes=reading_minutes(article._content),  # noqa: SLF001 - the raw HTML, no link rewriting
+        date=article.date,
+        slug=article.slug,
+        source_path=_label(Path(article.source_path)),
+    )
+
+
+class NewsletterGenerator(Generator):
+    """Composes the month's issues and writes web pages, the issues feed and campaign files."""
+
+    def generate_context(self) -> None:
+        self.newsletter = newsletter_settings(self.settings)
+        site_url = self.settings["SITEURL"]
+        md = markdown_from_settings(self.settings["MARKDOWN"], with_metadata=True)
+        overrides, problems = read_overrides(
+            Path(self.path) / self.newsletter.path, Path.cwd(), md, self.settings.get("TIMEZONE", "UTC")
+        )
+        if problems:
+            from pelican_contentkit.errors import ContentErrors
+
+            raise problems[0] if len(problems) == 1 else ContentErrors(problems)
+        quoteactions = self.context.get("QUOTEACTIONS", {})
+        self.issues = compose_issues(
+            (issue_article(article, site_url) for article in self.context.get("articles", [])),
+            quoteactions,
+            overrides,
+            self.newsletter,
+            site_url,
+            {month: qa.source_path for month, qa in quoteactions.items()},
+            _label(Path(self.path) / self.settings.get("QUOTEACTION_PATH", "quoteactions")) + "/{month}.md",
+        )
+        self.context["NEWSLETTER_ISSUES"] = list(reversed(self.issues))  # newest first
+        self.context["NEWSLETTER_INDEX_URL"] = self.newsletter.index_url
+        self.context["NEWSLETTER_FEED_ATOM"] = self.newsletter.feed_atom
+        self.context["NEWSLETTER_FEED_RSS"] = self.newsletter.feed_rss
+        for issue in self.issues:
+            logger.info("%s issue #%d for %s: %d articles", LOG_PREFIX, issue.number, issue.month, len(issue.articles))
+
+    def generate_output(self, writer) -> None:
+        settings = self.newsletter
+        relative = self.settings["RELATIVE_URLS"]
+        newest_first = self.context["NEWSLETTER_ISSUES"]
+        for issue in self.issues:
+            writer.write_file(
+                issue.save_as, self.get_template("newsletter/issue"), self.context,
+                relative_urls=relative, issue=issue, newsletter=settings, page_name="newsletter", url=issue.url,
+            )
+        writer.write_file(
+            settings.index_save_as, self.get_template("newsletter/index"), self.context,
+            relative_urls=relative, issues=newest_first, page_name="newsletter", url=settings.index_url,
+        )
+        absolute = {**self.context, "SITEURL": self.settings["SITEURL"], "newsletter": settings}
+        self._write_feeds(absolute)
+        # One issue at a time: an email is rendered, written where it goes, and let go, so a
+        # site with years of issues never holds them all in memory.
+        for issue in self.issues:
+            email = self._render_email(absolute, issue)
+            if settings.campaigns_path:
+                self._write_campaign(issue, email)
+            if settings.preview:
+                self._write_preview(writer, issue, email)
+
+    def _write_feeds(self, context) -> None:
+        settings = self.newsletter
+        site_url = self.settings["SITEURL"].rstrip("/")
+        feed_domain = (self.settings.get("FEED_DOMAIN") or site_url).rstrip("/")
+        body = self.env.get_template("newsletter/body.html")
+        bodies = {issue.month: body.render({**context, "issue": issue}) for issue in self.issues}
+        for path, kind in ((settings.feed_atom, "atom"), (settings.feed_rss, "rss")):
+            if not path:
+                continue
+            feed = issues_feed(
+                self.issues, bodies, settings.name, site_url, settings.index_url,
+                self.settings.get("DEFAULT_LANG", "en"), f"{feed_domain}/{path}",
+            )
+            target = Path(self.output_path) / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            (feed.atom_file if kind == "atom" else feed.rss_file)(str(target), pretty=True)
+
+    def _render_email(self, context, issue) -> RenderedEmail:
+        settings = self.newsletter
+        site_url = self.settings["SITEURL"]
+
+        def link(url):
+            if not settings.utm:
+                return url
+            return with_utm(url, site_url, settings.utm_parameters, issue.key, issue.month)
+
+        email = render_email(self.env, issue, context, link)
+        size = len(email.html.encode("utf-8"))
+        if size >= GMAIL_CLIP_BYTES:
+            logger.warning(
+                "%s %s: email.html is %d KB; Gmail clips messages over 102 KB", LOG_PREFIX, issue.month, size // 1024
+            )
+        return email
+
+    def _write_campaign(self, issue, email: RenderedEmail) -> None:
+        settings = self.newsletter
+        sources = {label: file_hash(Path(label)) for label in issue.sources if Path(label).is_file()}
+        record = campaign_record(issue, email, settings.from_name, settings.reply_to, sources)
+        write_campaign(Path(settings.campaigns_path) / issue.month, email, record)
+
+    def _write_preview(self, writer, issue, email: RenderedEmail) -> None:
+        """The author's preview: the issue's email as a subscriber gets it, at phone and desktop
+        widths, under NEWSLETTER_PREVIEW_PATH; the preview's index shows the newest issue."""
+        settings = self.newsletter
+        root = settings.preview_path
+        newest_first = self.context["NEWSLETTER_ISSUES"]
+        values = sample_merge_values(issue.web_url, settings.postal_address)
+        folder = Path(self.output_path) / root / issue.month
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_if_changed(folder / "email.html", fill_merge_tags(email.html, values))
+        _write_if_changed(folder / "email.txt", fill_merge_tags(email.text, values))
+        newest = issue is newest_first[0]
+        pages = [f"{root}/{issue.month}/index.html"] + ([f"{root}/index.html"] if newest else [])
+        for save_as in pages:
+            writer.write_file(
+                save_as, self.get_template("newsletter/preview"), self.context,
+                relative_urls=self.settings["RELATIVE_URLS"],
+                issue=issue, email=email, issues=newest_first, preview_root=root,
+                email_folder=f"{issue.month}/" if save_as == f"{root}/index.html" else "",
+                newsletter=settings, page_name="newsletter-preview",
+            )
+        if newest:
+            logger.info("%s email preview of %s at /%s/", LOG_PREFIX, issue.month, root)
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    """Leave an unchanged preview file alone: live-reload rebuilds write them all every time."""
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    path.write_bytes(data)
+
+
+def get_generators(pelican_object):
+    return NewsletterGenerator

@@ -1,0 +1,30 @@
+"""QuoteAction and connector prompts: Networker's Pelican plugin.
+
+- every article gets ``article.quoteaction`` (its month's QuoteAction) and
+  ``article.connector_prompt`` (chosen by :mod:`pelican.plugins.quoteaction.selection`);
+- ``output/quoteactions/index.html`` lists every QuoteAction (template ``quoteactions``);
+- the article feeds carry both only when QUOTEACTION_IN_FEEDS / CONNECTOR_PROMPTS_IN_FEEDS say so.
+
+See README ("QuoteActions and connector prompts") for the content model.
+"""
+
+from pelican import signals
+
+from . import handlers
+from .model import ConnectorPrompt, QuoteAction
+from .parsing import load_connector_prompts, load_quoteactions, quoteaction_for
+
+__all__ = [
+    "ConnectorPrompt",
+    "QuoteAction",
+    "load_connector_prompts",
+    "load_quoteactions",
+    "quoteaction_for",
+    "register",
+]
+
+
+def register():
+    signals.article_generator_finalized.connect(handlers.attach_to_articles)
+    signals.get_generators.connect(handlers.archive_generator)
+    signals.feed_generated.connect(handlers.add_to_feed_items)

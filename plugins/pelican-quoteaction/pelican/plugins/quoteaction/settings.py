@@ -1,0 +1,78 @@
+"""The plugin's settings: defaults in one place, every bad value reported by name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pelican_contentkit.errors import ContentError, ContentErrors
+
+PREFIXES = ("QUOTEACTION_", "CONNECTOR_PROMPTS_")
+
+DEFAULTS: dict[str, Any] = {
+    # Folder of YYYY-MM.md files, relative to the content folder (PATH).
+    "QUOTEACTION_PATH": "quoteactions",
+    "QUOTEACTION_ARCHIVE_URL": "quoteactions/",
+    "QUOTEACTION_ARCHIVE_SAVE_AS": "quoteactions/index.html",
+    # Append the month's QuoteAction to each article in the article feeds.
+    "QUOTEACTION_IN_FEEDS": False,
+    # Warn when a month has articles but no QuoteAction file.
+    "QUOTEACTION_WARN_MISSING": True,
+    # The prompts file, relative to the content folder.
+    "CONNECTOR_PROMPTS_FILE": "connector-prompts.yaml",
+    # Append each article's connector prompt to it in the article feeds.
+    "CONNECTOR_PROMPTS_IN_FEEDS": False,
+    # How many preceding articles (by date) a prompt is kept from repeating in.
+    "CONNECTOR_PROMPTS_SPREAD": 3,
+}
+
+
+TYPE_NAMES = {bool: "True or False", int: "a whole number", str: "a text string"}
+
+
+@dataclass(frozen=True)
+class QuoteActionSettings:
+    path: str
+    archive_url: str
+    archive_save_as: str
+    quoteaction_in_feeds: bool
+    warn_missing: bool
+    prompts_file: str
+    prompts_in_feeds: bool
+    spread: int
+
+
+def plugin_settings(settings: dict[str, Any]) -> QuoteActionSettings:
+    """Merge the user's QUOTEACTION_* / CONNECTOR_PROMPTS_* settings with the defaults."""
+    problems = []
+    for name in sorted(key for key in settings if key.startswith(PREFIXES)):
+        if name not in DEFAULTS:
+            problems.append(
+                ContentError(None, name, "unknown setting", f"use one of {', '.join(sorted(DEFAULTS))}")
+            )
+    values = {name: settings.get(name, default) for name, default in DEFAULTS.items()}
+    for name, value in values.items():
+        expected = type(DEFAULTS[name])
+        if type(value) is not expected:  # bool is an int: compare exact types
+            problems.append(
+                ContentError(
+                    None,
+                    name,
+                    f"must be {TYPE_NAMES[expected]}, not {type(value).__name__} {value!r}",
+                    f"set it like the default, {DEFAULTS[name]!r}",
+                )
+            )
+    if not problems and values["CONNECTOR_PROMPTS_SPREAD"] < 0:
+        problems.append(ContentError(None, "CONNECTOR_PROMPTS_SPREAD", "must not be negative", "use 0 or more"))
+    if problems:
+        raise problems[0] if len(problems) == 1 else ContentErrors(problems)
+    return QuoteActionSettings(
+        path=values["QUOTEACTION_PATH"],
+        archive_url=values["QUOTEACTION_ARCHIVE_URL"],
+        archive_save_as=values["QUOTEACTION_ARCHIVE_SAVE_AS"],
+        quoteaction_in_feeds=values["QUOTEACTION_IN_FEEDS"],
+        warn_missing=values["QUOTEACTION_WARN_MISSING"],
+        prompts_file=values["CONNECTOR_PROMPTS_FILE"],
+        prompts_in_feeds=values["CONNECTOR_PROMPTS_IN_FEEDS"],
+        spread=values["CONNECTOR_PROMPTS_SPREAD"],
+    )
