@@ -19,7 +19,7 @@ SETTINGS = newsletter_settings({"SITENAME": "Networker"})
 def article(slug, when, title=None):
     return IssueArticle(
         title=title or slug.title(), title_text=title or slug.title(), url=f"{SITE}/{slug}/",
-        summary_html="S.", summary_text="S.", author="Ada", reading_minutes=2, date=when, slug=slug,
+        summary_text="S.", author="Ada", reading_minutes=2, date=when, slug=slug,
         source_path=f"content/articles/{slug}.md",
     )
 
