@@ -4,12 +4,18 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from pelican.plugins.fastbuild import settings as fastbuild
 from pelican.plugins.fastbuild.settings import fastbuild_settings
+from pelican.plugins.monthly_newsletter import settings as newsletter
 from pelican.plugins.monthly_newsletter.settings import newsletter_settings
+from pelican.plugins.quoteaction import settings as quoteaction
 from pelican.plugins.quoteaction.settings import plugin_settings as quoteaction_settings
+from pelican.plugins.reader_features import settings as reader
 from pelican_contentkit.errors import ContentError, ContentErrors
 from pelican_contentkit.months import is_month, month_label, month_of, month_problem, month_start
 from pelican_contentkit.settings import Kind, SettingsSpec
+from tests.support.site import build
+from tests.test_quoteaction_site import PROMPTS, QUOTEACTION_OCT, article
 
 
 def _positive(values):
@@ -73,12 +79,46 @@ def test_a_configuration_is_checked_once_and_a_changed_one_again():
         spec.load({"ONCE_LIST": "x"}, make)
 
 
+def test_a_build_checks_each_plugins_settings_once(tmp_path, monkeypatch):
+    specs = {"quoteaction": quoteaction.SPEC, "newsletter": newsletter.SPEC, "reader": reader.SPEC,
+             "fastbuild": fastbuild.SPEC}
+    for spec in specs.values():
+        spec._cache.clear()  # earlier tests in this process may have checked the same values
+    checked = []
+    validate = SettingsSpec.validate
+
+    def counting_validate(spec, settings):
+        checked.append(next(name for name, known in specs.items() if known is spec))
+        return validate(spec, settings)
+
+    monkeypatch.setattr(SettingsSpec, "validate", counting_validate)
+    files = {
+        **{f"articles/{n}.md": article(f"oct-{n}", f"2026-10-0{n} 08:00") for n in range(1, 6)},
+        "quoteactions/2026-10.md": QUOTEACTION_OCT,
+        "connector-prompts.yaml": PROMPTS,
+    }
+    build(tmp_path, files, production=True, QUOTEACTION_IN_FEEDS=True)
+    assert sorted(checked) == ["fastbuild", "newsletter", "quoteaction", "reader"]
+
+
 def test_the_newsletter_takes_the_quoteaction_folder_from_the_quoteaction_plugin():
     assert newsletter_settings({}).quoteaction_path == "quoteactions"
     assert newsletter_settings({"QUOTEACTION_PATH": "qa"}).quoteaction_path == "qa"
     assert quoteaction_settings({"QUOTEACTION_PATH": "qa"}).path == "qa"
     assert newsletter_settings({"SITENAME": "A"}).name == "A"
     assert newsletter_settings({"SITENAME": "B"}).name == "B"
+
+
+def test_a_site_build_reads_the_quoteaction_folder_where_the_quoteaction_plugin_reads_it(tmp_path):
+    files = {"articles/a.md": article("oct-one", "2026-10-02 08:00"), "connector-prompts.yaml": PROMPTS}
+    ignored = [".*", "__pycache__", "monthly", "newsletters"]
+    with pytest.raises(ContentError) as raised:
+        build(tmp_path, files, QUOTEACTION_PATH="monthly", IGNORE_FILES=ignored)
+    assert "content/monthly/2026-10.md: the 2026-10 newsletter needs a QuoteAction" in str(raised.value)
+
+    files["monthly/2026-10.md"] = QUOTEACTION_OCT
+    output = build(tmp_path, files, QUOTEACTION_PATH="monthly", IGNORE_FILES=ignored)
+    assert "Jane Q. Example" in (output / "newsletter" / "2026-10" / "index.html").read_text(encoding="utf-8")
 
 
 def test_newsletter_months_must_be_real_months():

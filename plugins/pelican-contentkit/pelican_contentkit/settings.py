@@ -118,9 +118,15 @@ class SettingsSpec:
         return [name for name in settings if isinstance(name, str) and name.startswith(self.prefixes)]
 
     def _key(self, settings: Mapping[str, Any]) -> tuple[object, ...]:
-        # repr, not the values: lists and dicts are not hashable, and repr shows their contents.
-        names = sorted({*self._names_under_prefix(settings), *self.uses})
-        return tuple((name, name in settings, repr(settings.get(name))) for name in names)
+        # What the checked values depend on: a setting given its default's value is the same
+        # configuration as one left out. repr, because lists and dicts are not hashable.
+        names = sorted({*self._names_under_prefix(settings), *self.defaults, *self.uses})
+        return tuple(
+            (name, repr(settings.get(name, self.defaults[name])))
+            if name in self.defaults
+            else (name, name in settings, repr(settings.get(name)))
+            for name in names
+        )
 
     def _kind(self, name: str) -> Kind:
         if name in self.kinds:
