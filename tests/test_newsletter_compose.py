@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from pelican_contentkit.errors import ContentError
 from pelican.plugins.monthly_newsletter.compose import compose_issues, default_preview_text
 from pelican.plugins.monthly_newsletter.model import IssueArticle, NewsletterOverride
 from pelican.plugins.monthly_newsletter.settings import newsletter_settings
 from pelican.plugins.quoteaction.model import QuoteAction
+from pelican_contentkit.errors import ContentError
 
 SITE = "https://networker.example.com"
 SETTINGS = newsletter_settings({"SITENAME": "Networker"})
