@@ -2,6 +2,7 @@
 #   make build   set up .venv, check the content, build site + newsletter + feeds into output/
 #   make test    set up .venv (and the HTML checker, where npm is present), run the tests
 #   make serve   build with development settings and serve on http://localhost:8000 with live reload
+#   make lint    ruff and mypy (the configuration is in pyproject.toml); fails on any finding
 
 PYTHON ?= python3
 VENV := .venv
@@ -9,13 +10,20 @@ BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: build test serve clean setup
+.PHONY: build test lint serve clean setup
 
 build: $(PY_STAMP)
 	$(BIN)/invoke production
 
 test: $(PY_STAMP) node-tools
 	$(BIN)/pytest
+
+# Both run, so one report shows every finding; either one failing fails the target.
+lint: $(PY_STAMP)
+	@status=0; \
+	$(BIN)/ruff check . || status=1; \
+	$(BIN)/mypy || status=1; \
+	exit $$status
 
 serve: $(PY_STAMP)
 	$(BIN)/invoke livereload

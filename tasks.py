@@ -198,7 +198,7 @@ def _field(value):
 
 
 def _month_or_exit(month):
-    from pelican.plugins.quoteaction.parsing import month_problem
+    from pelican_contentkit.months import month_problem
 
     problem = month_problem(month)
     if problem:

@@ -35,7 +35,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 SAMPLE_INTERVAL = 0.02
-MIB = 1024 * 1024
 
 # The targets of issue 8, each a ratio measured in one run.
 BUILD_RATIO_TARGET = 1.10

@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from pelican_contentkit.errors import ContentError
 from pelican.plugins.monthly_newsletter.compose import compose_issues, default_preview_text
 from pelican.plugins.monthly_newsletter.model import IssueArticle, NewsletterOverride
 from pelican.plugins.monthly_newsletter.settings import newsletter_settings
 from pelican.plugins.quoteaction.model import QuoteAction
+from pelican_contentkit.errors import ContentError
 
 SITE = "https://networker.example.com"
 SETTINGS = newsletter_settings({"SITENAME": "Networker"})
@@ -19,7 +19,7 @@ SETTINGS = newsletter_settings({"SITENAME": "Networker"})
 def article(slug, when, title=None):
     return IssueArticle(
         title=title or slug.title(), title_text=title or slug.title(), url=f"{SITE}/{slug}/",
-        summary_html="S.", summary_text="S.", author="Ada", reading_minutes=2, date=when, slug=slug,
+        summary_text="S.", author="Ada", reading_minutes=2, date=when, slug=slug,
         source_path=f"content/articles/{slug}.md",
     )
 

@@ -32,7 +32,7 @@ class ContentError(Exception):
         fix = f" Fix: {self.fix}" if self.fix else ""
         return f"{where}{field}: {self.problem}.{fix}"
 
-    def as_dict(self) -> dict[str, str | None]:
+    def as_dict(self) -> dict[str, str | int | None]:
         return {"file": self.path, "line": self.line, "field": self.field, "problem": self.problem, "fix": self.fix}
 
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from pelican_contentkit.errors import ContentError
+from pelican_contentkit.settings import SettingsSpec
 
 DEFAULTS: dict[str, Any] = {
     # Processes that convert Markdown and render pages, the build process included:
@@ -22,26 +26,26 @@ class FastBuildSettings:
     render_cache: bool
 
 
-def fastbuild_settings(settings: dict[str, Any]) -> FastBuildSettings:
-    """Merge the user's FASTBUILD_* settings with the defaults; report a bad one by name."""
-    from pelican_contentkit.errors import ContentError, ContentErrors
+def _workers_are_not_negative(values: Mapping[str, Any]) -> Iterator[ContentError]:
+    if values.get("FASTBUILD_WORKERS", 0) < 0:
+        yield ContentError(
+            None,
+            "FASTBUILD_WORKERS",
+            f"must be a whole number of processes, not {values['FASTBUILD_WORKERS']!r}",
+            "use 0 (one per core), 1 (no worker processes) or more",
+        )
 
-    problems = [
-        ContentError(None, name, "unknown setting", f"use one of {', '.join(sorted(DEFAULTS))}")
-        for name in sorted(key for key in settings if key.startswith("FASTBUILD_") and key not in DEFAULTS)
-    ]
-    values = {name: settings.get(name, default) for name, default in DEFAULTS.items()}
-    workers = values["FASTBUILD_WORKERS"]
-    if type(workers) is not int or workers < 0:
-        problems.append(
-            ContentError(None, "FASTBUILD_WORKERS", f"must be a whole number of processes, not {workers!r}",
-                         "use 0 (one per core), 1 (no worker processes) or more")
-        )
-    if type(values["FASTBUILD_RENDER_CACHE"]) is not bool:
-        problems.append(
-            ContentError(None, "FASTBUILD_RENDER_CACHE", f"must be True or False, not {values['FASTBUILD_RENDER_CACHE']!r}",
-                         "set it like the default, True")
-        )
-    if problems:
-        raise problems[0] if len(problems) == 1 else ContentErrors(problems)
-    return FastBuildSettings(workers=workers or (os.cpu_count() or 1), render_cache=values["FASTBUILD_RENDER_CACHE"])
+
+SPEC = SettingsSpec(("FASTBUILD_",), DEFAULTS, checks=(_workers_are_not_negative,))
+
+
+def fastbuild_settings(settings: Mapping[str, Any]) -> FastBuildSettings:
+    """Merge the user's FASTBUILD_* settings with the defaults; report a bad one by name."""
+    return SPEC.load(settings, _make)
+
+
+def _make(values: dict[str, Any]) -> FastBuildSettings:
+    return FastBuildSettings(
+        workers=values["FASTBUILD_WORKERS"] or (os.cpu_count() or 1),
+        render_cache=values["FASTBUILD_RENDER_CACHE"],
+    )

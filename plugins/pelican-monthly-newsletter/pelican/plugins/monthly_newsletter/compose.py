@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
-from pelican_contentkit.errors import ContentError, ContentErrors
 from pelican.plugins.quoteaction.model import QuoteAction
+from pelican_contentkit.errors import ContentError, ContentErrors
+from pelican_contentkit.months import month_label, month_of, month_start
 
 from .model import Issue, IssueArticle, NewsletterOverride
 from .settings import NewsletterSettings
@@ -46,7 +47,7 @@ def compose_issues(
     by_month: dict[str, list[IssueArticle]] = {}
     by_slug = {}
     for article in articles:
-        by_month.setdefault(article.date.strftime("%Y-%m"), []).append(article)
+        by_month.setdefault(month_of(article.date), []).append(article)
         by_slug[article.slug] = article
     candidate_months = set(by_month) | {m for m, o in overrides.items() if o.always_build or o.note_html}
     months = sorted(candidate_months if settings.months is None else candidate_months & set(settings.months))
@@ -81,7 +82,7 @@ def compose_issues(
         number = len(issues) + 1
         key = f"{settings.key_prefix}-{month}"
         url = settings.url.format(month=month)
-        issue_label = _month_label(month)
+        issue_label = month_label(month)
         subject = (override.subject if override and override.subject else None) or default_subject(
             settings.name, number, issue_label
         )
@@ -120,11 +121,7 @@ def compose_issues(
     return issues
 
 
-def _month_label(month: str) -> str:
-    return datetime.strptime(month, "%Y-%m").strftime("%B %Y")
-
-
 def _month_start(month: str, override: NewsletterOverride | None) -> datetime:
     if override and override.send_at:
         return override.send_at
-    return datetime.strptime(month, "%Y-%m").replace(tzinfo=UTC)
+    return month_start(month)

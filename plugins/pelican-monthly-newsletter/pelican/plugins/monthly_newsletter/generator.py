@@ -38,13 +38,11 @@ def _label(path: Path) -> str:
 
 
 def issue_article(article, site_url: str) -> IssueArticle:
-    summary = str(article.summary)
     return IssueArticle(
         title=str(article.title),
         title_text=html_to_text(str(article.title)),
         url=f"{site_url.rstrip('/')}/{article.url}",
-        summary_html=summary,
-        summary_text=html_to_text(summary),
+        summary_text=html_to_text(str(article.summary)),
         author=str(getattr(article, "author", "") or ""),
         reading_minutes=reading_minutes(article._content),  # noqa: SLF001 - the raw HTML, no link rewriting
         date=article.date,
@@ -75,7 +73,7 @@ class NewsletterGenerator(Generator):
             self.newsletter,
             site_url,
             {month: qa.source_path for month, qa in quoteactions.items()},
-            _label(Path(self.path) / self.settings.get("QUOTEACTION_PATH", "quoteactions")) + "/{month}.md",
+            _label(Path(self.path) / self.newsletter.quoteaction_path) + "/{month}.md",
         )
         self.context["NEWSLETTER_ISSUES"] = list(reversed(self.issues))  # newest first
         self.context["NEWSLETTER_INDEX_URL"] = self.newsletter.index_url

@@ -13,7 +13,6 @@ class IssueArticle:
     title: str  # HTML as Pelican gives it
     title_text: str  # plain text
     url: str  # absolute
-    summary_html: str
     summary_text: str
     author: str
     reading_minutes: int

@@ -11,7 +11,7 @@ from markdown import Markdown
 
 from pelican_contentkit.errors import ContentError
 from pelican_contentkit.markup import html_to_text
-from pelican.plugins.quoteaction.parsing import month_problem
+from pelican_contentkit.months import month_problem
 
 FIELDS = ("subject", "preview_text", "articles", "send_date", "always_build")
 LABELS = {"subject": "Subject", "preview_text": "Preview_text", "articles": "Articles", "send_date": "Send_date", "always_build": "Always_build"}

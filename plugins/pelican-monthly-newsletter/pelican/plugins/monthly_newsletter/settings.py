@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pelican_contentkit.errors import ContentError, ContentErrors
+from pelican.plugins.quoteaction.settings import plugin_settings as quoteaction_settings
+from pelican_contentkit.errors import ContentError
+from pelican_contentkit.months import month_problem
+from pelican_contentkit.settings import Kind, SettingsSpec
 
 PREFIX = "NEWSLETTER_"
 
@@ -49,8 +53,6 @@ DEFAULTS: dict[str, Any] = {
     ),
 }
 
-_TYPE_NAMES = {bool: "True or False", str: "a text string", dict: "a dict", list: "a list"}
-
 
 @dataclass(frozen=True)
 class NewsletterSettings:
@@ -73,28 +75,38 @@ class NewsletterSettings:
     feed_atom: str
     feed_rss: str
     forward_prompt: str
+    # The QuoteAction plugin's folder (QUOTEACTION_PATH), named in the newsletter's messages.
+    quoteaction_path: str
 
 
-def newsletter_settings(settings: dict[str, Any]) -> NewsletterSettings:
-    problems = [
-        ContentError(None, name, "unknown setting", f"use one of {', '.join(sorted(DEFAULTS))}")
-        for name in sorted(key for key in settings if key.startswith(PREFIX) and key not in DEFAULTS)
-    ]
-    values = {name: settings.get(name, default) for name, default in DEFAULTS.items()}
-    for name, value in values.items():
-        default = DEFAULTS[name]
-        if name == "NEWSLETTER_MONTHS":
-            if value is not None and not (isinstance(value, list | tuple) and all(isinstance(m, str) for m in value)):
-                problems.append(ContentError(None, name, f"must be None or a list of 'YYYY-MM' months, not {value!r}", "e.g. ['2026-11']"))
-        elif type(value) is not type(default):
-            problems.append(
-                ContentError(
-                    None, name, f"must be {_TYPE_NAMES[type(default)]}, not {type(value).__name__} {value!r}",
-                    f"set it like the default, {default!r}",
-                )
+MONTHS_KIND = Kind((type(None), list, tuple), "None or a list of 'YYYY-MM' months", "e.g. ['2026-11']")
+
+
+def _months_are_real(values: Mapping[str, Any]) -> Iterator[ContentError]:
+    for month in values.get("NEWSLETTER_MONTHS") or ():
+        problem = month_problem(month) if isinstance(month, str) else f"{month!r} is not a text string"
+        if problem:
+            yield ContentError(
+                None, "NEWSLETTER_MONTHS", problem, "write each month as YYYY-MM, e.g. '2026-11'"
             )
-    if problems:
-        raise problems[0] if len(problems) == 1 else ContentErrors(problems)
+
+
+# QUOTEACTION_PATH: the QuoteAction plugin's folder, read from its settings.
+SPEC = SettingsSpec(
+    (PREFIX,),
+    DEFAULTS,
+    kinds={"NEWSLETTER_MONTHS": MONTHS_KIND},
+    checks=(_months_are_real,),
+    uses=("SITENAME", "QUOTEACTION_PATH"),
+)
+
+
+def newsletter_settings(settings: Mapping[str, Any]) -> NewsletterSettings:
+    """Merge the user's NEWSLETTER_* settings with the defaults; raise ContentError(s) naming bad ones."""
+    return SPEC.load(settings, lambda values: _make(values, settings))
+
+
+def _make(values: dict[str, Any], settings: Mapping[str, Any]) -> NewsletterSettings:
     site_name = str(settings.get("SITENAME", "Networker"))
     return NewsletterSettings(
         name=values["NEWSLETTER_NAME"] or site_name,
@@ -116,4 +128,5 @@ def newsletter_settings(settings: dict[str, Any]) -> NewsletterSettings:
         feed_atom=values["NEWSLETTER_FEED_ATOM"],
         feed_rss=values["NEWSLETTER_FEED_RSS"],
         forward_prompt=values["NEWSLETTER_FORWARD_PROMPT"],
+        quoteaction_path=quoteaction_settings(settings).path,
     )

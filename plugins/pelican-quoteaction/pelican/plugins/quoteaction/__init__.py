@@ -12,14 +12,13 @@ from pelican import signals
 
 from . import handlers
 from .model import ConnectorPrompt, QuoteAction
-from .parsing import load_connector_prompts, load_quoteactions, quoteaction_for
+from .parsing import load_connector_prompts, load_quoteactions
 
 __all__ = [
     "ConnectorPrompt",
     "QuoteAction",
     "load_connector_prompts",
     "load_quoteactions",
-    "quoteaction_for",
     "register",
 ]
 

@@ -11,6 +11,8 @@ from markupsafe import escape
 from pelican.generators import Generator
 
 from pelican_contentkit.markup import html_to_text, inline_html, markdown_from_settings
+from pelican_contentkit.months import month_of
+
 from .model import ConnectorPrompt, QuoteAction
 from .parsing import OFF_VALUES_QUOTEACTION, load_connector_prompts, load_quoteactions
 from .selection import CUSTOM_PROMPT_ID, ArticleFacts, choose_prompts
@@ -59,7 +61,7 @@ def attach_to_articles(generator) -> None:
 
 
 def _month(article) -> str:
-    return article.date.strftime("%Y-%m")
+    return month_of(article.date)
 
 
 def _article_facts(article, label_root: Path) -> ArticleFacts:

@@ -17,14 +17,14 @@ import yaml
 from markdown import Markdown
 
 from pelican_contentkit.errors import ContentError, ContentErrors
-
 from pelican_contentkit.markup import html_to_text, inline_html
+from pelican_contentkit.months import month_problem
+
 from .model import ConnectorPrompt, QuoteAction
 
 QUOTEACTION_FIELDS = ("month", "quote", "quote_author", "quote_author_role", "source")
 REQUIRED_FIELDS = ("month", "quote", "quote_author")
 FIELD_LABELS = {name: name.capitalize() for name in QUOTEACTION_FIELDS}
-MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 PROMPT_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PROMPT_KEYS = ("id", "text", "categories", "tags")
 # `Quoteaction: none` on an article switches its QuoteAction off.
@@ -35,16 +35,6 @@ OFF_VALUES_QUOTEACTION = frozenset({"none", "off", "no", "false"})
 class ParsedQuoteActions:
     by_month: dict[str, QuoteAction]
     problems: tuple[ContentError, ...]
-
-
-def month_problem(value: str) -> str | None:
-    """Why ``value`` is not a real YYYY-MM month, or None."""
-    match = MONTH_PATTERN.match(value)
-    if not match:
-        return f"{value!r} is not in the form YYYY-MM"
-    if not 1 <= int(match.group(2)) <= 12:
-        return f"{value!r} is not a real month (months run from 01 to 12)"
-    return None
 
 
 def parse_quoteaction(label: str, text: str, md: Markdown) -> tuple[QuoteAction | None, list[ContentError]]:
@@ -160,11 +150,6 @@ def load_quoteactions(folder: Path, label_root: Path, md: Markdown) -> dict[str,
     parsed = read_quoteactions(folder, label_root, md)
     _raise_all(list(parsed.problems))
     return parsed.by_month
-
-
-def quoteaction_for(month: str, quoteactions: dict[str, QuoteAction]) -> QuoteAction | None:
-    """The QuoteAction of ``month`` ("YYYY-MM"), or None."""
-    return quoteactions.get(month)
 
 
 def read_connector_prompts(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pelican_contentkit.errors import ContentError, ContentErrors
+from pelican_contentkit.errors import ContentError
+from pelican_contentkit.settings import SettingsSpec
 
 PREFIXES = ("QUOTEACTION_", "CONNECTOR_PROMPTS_")
 
@@ -27,9 +29,6 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-TYPE_NAMES = {bool: "True or False", int: "a whole number", str: "a text string"}
-
-
 @dataclass(frozen=True)
 class QuoteActionSettings:
     path: str
@@ -42,30 +41,20 @@ class QuoteActionSettings:
     spread: int
 
 
-def plugin_settings(settings: dict[str, Any]) -> QuoteActionSettings:
+def _spread_is_not_negative(values: Mapping[str, Any]) -> Iterator[ContentError]:
+    if values.get("CONNECTOR_PROMPTS_SPREAD", 0) < 0:
+        yield ContentError(None, "CONNECTOR_PROMPTS_SPREAD", "must not be negative", "use 0 or more")
+
+
+SPEC = SettingsSpec(PREFIXES, DEFAULTS, checks=(_spread_is_not_negative,))
+
+
+def plugin_settings(settings: Mapping[str, Any]) -> QuoteActionSettings:
     """Merge the user's QUOTEACTION_* / CONNECTOR_PROMPTS_* settings with the defaults."""
-    problems = []
-    for name in sorted(key for key in settings if key.startswith(PREFIXES)):
-        if name not in DEFAULTS:
-            problems.append(
-                ContentError(None, name, "unknown setting", f"use one of {', '.join(sorted(DEFAULTS))}")
-            )
-    values = {name: settings.get(name, default) for name, default in DEFAULTS.items()}
-    for name, value in values.items():
-        expected = type(DEFAULTS[name])
-        if type(value) is not expected:  # bool is an int: compare exact types
-            problems.append(
-                ContentError(
-                    None,
-                    name,
-                    f"must be {TYPE_NAMES[expected]}, not {type(value).__name__} {value!r}",
-                    f"set it like the default, {DEFAULTS[name]!r}",
-                )
-            )
-    if not problems and values["CONNECTOR_PROMPTS_SPREAD"] < 0:
-        problems.append(ContentError(None, "CONNECTOR_PROMPTS_SPREAD", "must not be negative", "use 0 or more"))
-    if problems:
-        raise problems[0] if len(problems) == 1 else ContentErrors(problems)
+    return SPEC.load(settings, _make)
+
+
+def _make(values: dict[str, Any]) -> QuoteActionSettings:
     return QuoteActionSettings(
         path=values["QUOTEACTION_PATH"],
         archive_url=values["QUOTEACTION_ARCHIVE_URL"],

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pelican_contentkit.errors import ContentError, ContentErrors
+from pelican_contentkit.errors import ContentError
+from pelican_contentkit.settings import SettingsSpec
 
 PREFIX = "READER_"
 
@@ -19,8 +21,6 @@ DEFAULTS: dict[str, Any] = {
     "READER_DESCRIPTION_LENGTH": 160,
 }
 
-TYPE_NAMES = {int: "a whole number", str: "a text string"}
-
 
 @dataclass(frozen=True)
 class ReaderSettings:
@@ -29,29 +29,21 @@ class ReaderSettings:
     description_length: int
 
 
-def plugin_settings(settings: dict[str, Any]) -> ReaderSettings:
+def _counts_are_positive(values: Mapping[str, Any]) -> Iterator[ContentError]:
+    for name in ("READER_RELATED_MAX", "READER_DESCRIPTION_LENGTH"):
+        if name in values and values[name] < 1:
+            yield ContentError(None, name, f"must be 1 or more, not {values[name]}", "use a positive number")
+
+
+SPEC = SettingsSpec((PREFIX,), DEFAULTS, checks=(_counts_are_positive,))
+
+
+def plugin_settings(settings: Mapping[str, Any]) -> ReaderSettings:
     """Merge the user's READER_* settings with the defaults; raise ContentError(s) naming bad ones."""
-    problems = [
-        ContentError(None, name, "unknown setting", f"use one of {', '.join(sorted(DEFAULTS))}")
-        for name in sorted(key for key in settings if key.startswith(PREFIX) and key not in DEFAULTS)
-    ]
-    values = {name: settings.get(name, default) for name, default in DEFAULTS.items()}
-    for name, value in values.items():
-        expected = type(DEFAULTS[name])
-        if type(value) is not expected:
-            problems.append(
-                ContentError(
-                    None, name,
-                    f"must be {TYPE_NAMES[expected]}, not {type(value).__name__} {value!r}",
-                    f"set it like the default, {DEFAULTS[name]!r}",
-                )
-            )
-        elif expected is int and value < 1:
-            problems.append(
-                ContentError(None, name, f"must be 1 or more, not {value}", "use a positive number")
-            )
-    if problems:
-        raise problems[0] if len(problems) == 1 else ContentErrors(problems)
+    return SPEC.load(settings, _make)
+
+
+def _make(values: dict[str, Any]) -> ReaderSettings:
     return ReaderSettings(
         subscribe_form_action=values["READER_SUBSCRIBE_FORM_ACTION"].strip(),
         related_max=values["READER_RELATED_MAX"],

@@ -4,16 +4,28 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from pelican_contentkit.months import month_problem
+
 from .errors import PublishError
 
 GMAIL_CLIP_BYTES = 102 * 1024
-REQUIRED = ("month", "issue_number", "issue_key", "title", "subject", "preview_text", "from_name", "reply_to",
-            "web_url", "content_hash", "sources")
+REQUIRED = (
+    "month",
+    "issue_number",
+    "issue_key",
+    "title",
+    "subject",
+    "preview_text",
+    "from_name",
+    "reply_to",
+    "web_url",
+    "content_hash",
+    "sources",
+)
 
 
 @dataclass(frozen=True)
@@ -48,16 +60,24 @@ class Campaign:
         return [
             ("*|UNSUB|*" in self.html, "the HTML has an unsubscribe link (*|UNSUB|*)"),
             ("*|UNSUB|*" in self.text, "the plain text has an unsubscribe link (*|UNSUB|*)"),
-            ("*|LIST:ADDRESSLINE|*" in self.html or "*|HTML:LIST_ADDRESS_HTML|*" in self.html,
-             "the HTML shows the postal address (*|LIST:ADDRESSLINE|*)"),
-            (size < GMAIL_CLIP_BYTES, f"the HTML is {size / 1024:.1f} KB, under Gmail's 102 KB clipping limit"),
+            (
+                "*|LIST:ADDRESSLINE|*" in self.html or "*|HTML:LIST_ADDRESS_HTML|*" in self.html,
+                "the HTML shows the postal address (*|LIST:ADDRESSLINE|*)",
+            ),
+            (
+                size < GMAIL_CLIP_BYTES,
+                f"the HTML is {size / 1024:.1f} KB, under Gmail's 102 KB clipping limit",
+            ),
             (bool(self.subject.strip()), "the subject is set"),
-            (bool(self.from_name.strip()) and "@" in self.reply_to, "the From name and reply-to address are set"),
+            (
+                bool(self.from_name.strip()) and "@" in self.reply_to,
+                "the From name and reply-to address are set",
+            ),
         ]
 
 
 def campaign_folder(campaigns_dir: Path, month: str) -> Path:
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+    if month_problem(month):
         raise PublishError(f"--month must be a month like 2026-11, not {month!r}.")
     return campaigns_dir / month
 
@@ -68,14 +88,22 @@ def load_campaign(campaigns_dir: Path, month: str, project_root: Path) -> Campai
     build_hint = "Run `make build` first; it writes them."
     missing = [name for name in ("campaign.json", "email.html", "email.txt") if not (folder / name).is_file()]
     if missing:
-        raise PublishError(f"No campaign files for {month} in {_show(folder, project_root)} ({', '.join(missing)} missing). {build_hint}")
+        raise PublishError(
+            f"No campaign files for {month} in {_show(folder, project_root)} ({', '.join(missing)} "
+            f"missing). {build_hint}"
+        )
     try:
         record = json.loads((folder / "campaign.json").read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
-        raise PublishError(f"{_show(folder / 'campaign.json', project_root)} is not valid JSON ({error.msg}). {build_hint}") from None
+        raise PublishError(
+            f"{_show(folder / 'campaign.json', project_root)} is not valid JSON ({error.msg}). {build_hint}"
+        ) from None
     absent = [key for key in REQUIRED if key not in record]
     if absent or record.get("month") != month:
-        raise PublishError(f"{_show(folder / 'campaign.json', project_root)} is incomplete or for another month. {build_hint}")
+        raise PublishError(
+            f"{_show(folder / 'campaign.json', project_root)} is incomplete or for another month. "
+            f"{build_hint}"
+        )
     host = (urlsplit(str(record["web_url"])).hostname or "").lower()
     if not host or host in ("localhost", "127.0.0.1", "::1") or host.endswith(".localhost"):
         raise PublishError(
@@ -85,10 +113,16 @@ def load_campaign(campaigns_dir: Path, month: str, project_root: Path) -> Campai
     for label, expected in record["sources"].items():
         path = Path(label) if Path(label).is_absolute() else project_root / label
         if not path.is_file():
-            raise PublishError(f"The campaign files for {month} were built from {label}, which no longer exists. {build_hint}")
+            raise PublishError(
+                f"The campaign files for {month} were built from {label}, which no longer exists. "
+                f"{build_hint}"
+            )
         actual = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
         if actual != expected:
-            raise PublishError(f"The campaign files for {month} are older than {label}, which changed since the build. {build_hint}")
+            raise PublishError(
+                f"The campaign files for {month} are older than {label}, which changed since the "
+                f"build. {build_hint}"
+            )
     return Campaign(
         month=month,
         issue_number=int(record["issue_number"]),

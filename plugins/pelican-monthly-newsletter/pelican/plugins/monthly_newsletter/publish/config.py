@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
@@ -39,7 +39,7 @@ class Secret:
     def __hash__(self) -> int:
         return hash(self._value)
 
-    def __reduce__(self):
+    def __reduce__(self) -> NoReturn:
         raise TypeError("a Secret cannot be pickled")
 
 
@@ -67,7 +67,8 @@ def mailchimp_config(environ: Mapping[str, str]) -> MailchimpConfig:
     missing = missing_settings(environ)
     if missing:
         raise PublishError(
-            f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set. Set them in the environment "
+            f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set. Set them in "
+            "the environment "
             "or in a .env file in the project root (see README, 'Publishing to Mailchimp')."
         )
     key = environ["MAILCHIMP_API_KEY"].strip()
@@ -76,16 +77,22 @@ def mailchimp_config(environ: Mapping[str, str]) -> MailchimpConfig:
     if not server:
         if not match:
             raise PublishError(
-                "MAILCHIMP_API_KEY does not look like a Mailchimp API key (32 hexadecimal characters, a dash, "
-                "and the data centre such as us21). Copy it again from Mailchimp: Profile > Extras > API keys, "
+                "MAILCHIMP_API_KEY does not look like a Mailchimp API key (32 hexadecimal "
+                "characters, a dash, "
+                "and the data centre such as us21). Copy it again from Mailchimp: Profile > Extras "
+                "> API keys, "
                 "or set MAILCHIMP_SERVER."
             )
         server = match.group(1)
     if not re.fullmatch(r"us\d{1,3}", server):
         raise PublishError(f"MAILCHIMP_SERVER must look like 'us21', not {server!r}.")
-    api_url = environ.get("MAILCHIMP_API_URL", "").strip().rstrip("/") or f"https://{server}.api.mailchimp.com/3.0"
+    api_url = (
+        environ.get("MAILCHIMP_API_URL", "").strip().rstrip("/") or f"https://{server}.api.mailchimp.com/3.0"
+    )
     if not re.match(r"^https?://[^/]+", api_url):
-        raise PublishError(f"MAILCHIMP_API_URL must be a full URL such as http://127.0.0.1:8080/3.0, not {api_url!r}.")
+        raise PublishError(
+            f"MAILCHIMP_API_URL must be a full URL such as http://127.0.0.1:8080/3.0, not {api_url!r}."
+        )
     host = urlsplit(api_url).hostname or ""
     if api_url.startswith("http://") and host not in LOOPBACK_HOSTS and not host.startswith("127."):
         raise PublishError(
@@ -93,9 +100,8 @@ def mailchimp_config(environ: Mapping[str, str]) -> MailchimpConfig:
             "or http:// only for a server on this machine (127.0.0.1, localhost)."
         )
     return MailchimpConfig(
-        api_key=Secret(key), audience_id=environ["MAILCHIMP_AUDIENCE_ID"].strip(), server=server, api_url=api_url
+        api_key=Secret(key),
+        audience_id=environ["MAILCHIMP_AUDIENCE_ID"].strip(),
+        server=server,
+        api_url=api_url,
     )
-
-
-def real_environment() -> dict[str, str]:
-    return dict(os.environ)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
@@ -43,7 +44,9 @@ class MailchimpMarketingApi:
         import mailchimp_marketing
 
         self._client = mailchimp_marketing.Client()
-        self._client.set_config({"api_key": config.api_key.reveal(), "server": config.server, "timeout": timeout})
+        self._client.set_config(
+            {"api_key": config.api_key.reveal(), "server": config.server, "timeout": timeout}
+        )
         self._client.api_client.host = config.api_url
         # The client replaces the text "server" anywhere in the URL with the data centre;
         # the host above is already complete.
@@ -52,7 +55,7 @@ class MailchimpMarketingApi:
         self._last_response: requests.Response | None = None
         original_request = self._client.api_client.request
 
-        def recording_request(*args, **kwargs):
+        def recording_request(*args: Any, **kwargs: Any) -> Any:
             self._last_response = None
             response = original_request(*args, **kwargs)
             self._last_response = response
@@ -60,7 +63,10 @@ class MailchimpMarketingApi:
 
         self._client.api_client.request = recording_request
 
-    def _call(self, operation: str, method: str, function, *args, **kwargs):
+    def _call(
+        self, operation: str, method: str, function: Callable[..., object], *args: Any, **kwargs: Any
+    ) -> dict[str, Any]:
+        """Mailchimp's JSON answer ({} for a call that answers with no body)."""
         from mailchimp_marketing.api_client import ApiClientError
 
         try:
@@ -70,17 +76,22 @@ class MailchimpMarketingApi:
         if isinstance(result, requests.Response):  # no JSON body: the client returns the response as is
             if result.status_code >= 400:
                 raise self._api_error(operation, method, result.status_code, result.text) from None
-            return None
-        return result
+            return {}
+        return result if isinstance(result, dict) else {}
 
     def _api_error(self, operation: str, method: str, status: int | None, body: object) -> ApiError:
         if status is None:  # no HTTP answer: timeout, refused or dropped connection
             reason = type(body).__name__ if isinstance(body, Exception) else "connection failed"
             never_sent = isinstance(body, requests.exceptions.ConnectTimeout) or any(
-                sign in repr(body) for sign in ("NewConnectionError", "Connection refused", "NameResolutionError")
+                sign in repr(body)
+                for sign in ("NewConnectionError", "Connection refused", "NameResolutionError")
             )
             return ApiError(
-                operation, None, "No answer from Mailchimp", f"({reason})", transient=True,
+                operation,
+                None,
+                "No answer from Mailchimp",
+                f"({reason})",
+                transient=True,
                 outcome_unknown=method in CHANGING_METHODS and not never_sent,
             )
         problem = _problem(body)
@@ -89,9 +100,13 @@ class MailchimpMarketingApi:
             retry_after = retry_after_seconds(self._last_response.headers.get("Retry-After", ""))
         transient = status == 429 or status >= 500
         return ApiError(
-            operation, status, self._scrub(str(problem.get("title", "Error"))), self._scrub(str(problem.get("detail", ""))),
+            operation,
+            status,
+            self._scrub(str(problem.get("title", "Error"))),
+            self._scrub(str(problem.get("detail", ""))),
             transient=transient,
-            outcome_unknown=status >= 500 and method in CHANGING_METHODS, retry_after=retry_after,
+            outcome_unknown=status >= 500 and method in CHANGING_METHODS,
+            retry_after=retry_after,
         )
 
     def _scrub(self, text: str) -> str:
@@ -100,35 +115,55 @@ class MailchimpMarketingApi:
             text = text.replace(secret, "********")
         return text
 
-    def get_audience(self, audience_id):
+    def get_audience(self, audience_id: str) -> dict[str, Any]:
         return self._call("get audience", "GET", self._client.lists.get_list, audience_id)
 
-    def list_campaigns(self, audience_id, count, offset):
-        return self._call("list campaigns", "GET", self._client.campaigns.list, list_id=audience_id, count=count, offset=offset)
+    def list_campaigns(self, audience_id: str, count: int, offset: int) -> dict[str, Any]:
+        return self._call(
+            "list campaigns",
+            "GET",
+            self._client.campaigns.list,
+            list_id=audience_id,
+            count=count,
+            offset=offset,
+        )
 
-    def get_campaign(self, campaign_id):
+    def get_campaign(self, campaign_id: str) -> dict[str, Any]:
         return self._call("get campaign", "GET", self._client.campaigns.get, campaign_id)
 
-    def create_campaign(self, body):
+    def create_campaign(self, body: dict[str, Any]) -> dict[str, Any]:
         return self._call("create campaign", "POST", self._client.campaigns.create, body)
 
-    def update_campaign(self, campaign_id, body):
+    def update_campaign(self, campaign_id: str, body: dict[str, Any]) -> dict[str, Any]:
         return self._call("update campaign", "PATCH", self._client.campaigns.update, campaign_id, body)
 
-    def set_content(self, campaign_id, html, text):
-        self._call("upload content", "PUT", self._client.campaigns.set_content, campaign_id, {"html": html, "plain_text": text})
+    def set_content(self, campaign_id: str, html: str, text: str) -> None:
+        self._call(
+            "upload content",
+            "PUT",
+            self._client.campaigns.set_content,
+            campaign_id,
+            {"html": html, "plain_text": text},
+        )
 
-    def send_checklist(self, campaign_id):
+    def send_checklist(self, campaign_id: str) -> dict[str, Any]:
         return self._call("send checklist", "GET", self._client.campaigns.get_send_checklist, campaign_id)
 
-    def send_test(self, campaign_id, emails):
-        self._call("send test", "POST", self._client.campaigns.send_test_email, campaign_id,
-                   {"test_emails": emails, "send_type": "html"})
+    def send_test(self, campaign_id: str, emails: list[str]) -> None:
+        self._call(
+            "send test",
+            "POST",
+            self._client.campaigns.send_test_email,
+            campaign_id,
+            {"test_emails": emails, "send_type": "html"},
+        )
 
-    def schedule(self, campaign_id, schedule_time):
-        self._call("schedule", "POST", self._client.campaigns.schedule, campaign_id, {"schedule_time": schedule_time})
+    def schedule(self, campaign_id: str, schedule_time: str) -> None:
+        self._call(
+            "schedule", "POST", self._client.campaigns.schedule, campaign_id, {"schedule_time": schedule_time}
+        )
 
-    def send(self, campaign_id):
+    def send(self, campaign_id: str) -> None:
         self._call("send", "POST", self._client.campaigns.send, campaign_id)
 
 

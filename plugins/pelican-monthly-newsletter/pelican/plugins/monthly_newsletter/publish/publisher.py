@@ -12,16 +12,24 @@ anything else, so a retry can never make a second campaign or a second send.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Any
 
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, stop_after_delay, wait_exponential_jitter
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_exponential_jitter,
+)
 
 from .campaign_files import Campaign
 from .errors import ApiError, PublishError
@@ -56,18 +64,21 @@ class RetryPolicy:
 class Outcome:
     message: str
     exit_code: int = 0
-    lines: list[str] = field(default_factory=list)
 
 
 def _client_error_message(error: ApiError, audience_id: str) -> str:
     hints = {
         401: "Check MAILCHIMP_API_KEY: Mailchimp did not accept it (Profile > Extras > API keys).",
-        403: "The API key may not use this account or audience; check MAILCHIMP_API_KEY and MAILCHIMP_AUDIENCE_ID.",
+        403: (
+            "The API key may not use this account or audience; "
+            "check MAILCHIMP_API_KEY and MAILCHIMP_AUDIENCE_ID."
+        ),
         404: f"Check MAILCHIMP_AUDIENCE_ID ({audience_id}): Mailchimp has no such audience or campaign.",
         400: "Mailchimp refused the request; the message above says what to change.",
     }
     hint = hints.get(error.status or 0, "")
-    return f"Mailchimp said: {error.title}: {error.detail} ({error.operation}, HTTP {error.status}). {hint}".strip()
+    said = f"Mailchimp said: {error.title}: {error.detail} ({error.operation}, HTTP {error.status})."
+    return f"{said} {hint}".strip()
 
 
 class Publisher:
@@ -88,14 +99,16 @@ class Publisher:
     # --- retrying ------------------------------------------------------------------------
     def _wait(self, state: RetryCallState) -> float:
         backoff = wait_exponential_jitter(
-            multiplier=self.retry.initial_seconds, max=self.retry.max_seconds, jitter=self.retry.initial_seconds
+            multiplier=self.retry.initial_seconds,
+            max=self.retry.max_seconds,
+            jitter=self.retry.initial_seconds,
         )(state)
         error = state.outcome.exception() if state.outcome else None
         retry_after = getattr(error, "retry_after", None) or 0.0
         return min(max(backoff, retry_after), self.retry.max_seconds)
 
     def _before_sleep(self, state: RetryCallState) -> None:
-        error = state.outcome.exception()
+        error = state.outcome.exception() if state.outcome else None
         self.say(f"  {error}; trying again ({state.attempt_number}/{self.retry.max_attempts})")
 
     def _call(self, function: Callable[[], Any]) -> Any:
@@ -133,7 +146,10 @@ class Publisher:
                         return
                     raise self._as_publish_error(error) from None
                 if error.outcome_unknown:
-                    self.say(f"  {error}; waiting {self.retry.settle_seconds:g} s, then checking Mailchimp before trying again")
+                    self.say(
+                        f"  {error}; waiting {self.retry.settle_seconds:g} s, then checking "
+                        "Mailchimp before trying again"
+                    )
                     self.sleep(self.retry.settle_seconds)
                 else:
                     self.say(f"  {error}; checking Mailchimp before trying again")
@@ -141,7 +157,12 @@ class Publisher:
                     return
                 if attempt == self.retry.max_attempts:
                     raise self._as_publish_error(error) from None
-                self.sleep(min(max(self.retry.initial_seconds * 2 ** (attempt - 1), error.retry_after or 0), self.retry.max_seconds))
+                self.sleep(
+                    min(
+                        max(self.retry.initial_seconds * 2 ** (attempt - 1), error.retry_after or 0),
+                        self.retry.max_seconds,
+                    )
+                )
 
     # --- finding the campaign ------------------------------------------------------------
     def find_campaign(self, issue_key: str) -> dict[str, Any] | None:
@@ -149,7 +170,7 @@ class Publisher:
         marker = f"[{issue_key}]"
         offset, found = 0, []
         while True:
-            page = self._call(lambda offset=offset: self.api.list_campaigns(self.audience_id, PAGE_SIZE, offset))
+            page = self._call(functools.partial(self.api.list_campaigns, self.audience_id, PAGE_SIZE, offset))
             campaigns = page.get("campaigns", [])
             found += [c for c in campaigns if marker in (c.get("settings") or {}).get("title", "")]
             offset += len(campaigns)
@@ -158,7 +179,8 @@ class Publisher:
         if len(found) > 1:
             ids = ", ".join(c["id"] for c in found)
             raise PublishError(
-                f"Mailchimp has {len(found)} campaigns for {issue_key} ({ids}). Delete the extra drafts in Mailchimp, "
+                f"Mailchimp has {len(found)} campaigns for {issue_key} ({ids}). Delete the extra "
+                "drafts in Mailchimp, "
                 "then run the command again."
             )
         return found[0] if found else None
@@ -181,7 +203,9 @@ class Publisher:
                 existing = self.api.get_campaign(known_id)
             except ApiError:
                 existing = None
-            if existing and f"[{campaign.issue_key}]" not in (existing.get("settings") or {}).get("title", ""):
+            if existing and f"[{campaign.issue_key}]" not in (existing.get("settings") or {}).get(
+                "title", ""
+            ):
                 existing = None
         existing = existing or self.find_campaign(campaign.issue_key)
         if existing:
@@ -207,8 +231,15 @@ class Publisher:
         return created
 
     # --- publishing ------------------------------------------------------------------------
-    def publish(self, campaign: Campaign, action: Action, test_emails: list[str], schedule_at: datetime | None,
-                known_id: str | None, record: Callable[[dict[str, Any]], None]) -> Outcome:
+    def publish(
+        self,
+        campaign: Campaign,
+        action: Action,
+        test_emails: list[str],
+        schedule_at: datetime | None,
+        known_id: str | None,
+        record: Callable[[dict[str, Any]], None],
+    ) -> Outcome:
         remote = self.ensure_campaign(campaign, known_id)
         record(remote)
         status = remote.get("status", "save")
@@ -216,16 +247,25 @@ class Publisher:
         if status in SENT_STATUSES:
             if remote_hash != campaign.short_hash:
                 raise PublishError(
-                    f"The {campaign.month} issue was already sent (campaign {remote['id']}) and its content has changed "
+                    f"The {campaign.month} issue was already sent (campaign {remote['id']}) and "
+                    "its content has changed "
                     "since. A sent issue cannot be sent again; put the changes in next month's issue."
                 )
-            return Outcome(f"The {campaign.month} issue was already sent (campaign {remote['id']}); nothing to do.")
+            return Outcome(
+                f"The {campaign.month} issue was already sent (campaign {remote['id']}); nothing to do."
+            )
         if status == "schedule":
             when = remote.get("send_time", "")
-            if action is Action.SCHEDULE and schedule_at and _same_time(when, schedule_at) and remote_hash == campaign.short_hash:
+            if (
+                action is Action.SCHEDULE
+                and schedule_at
+                and _same_time(when, schedule_at)
+                and remote_hash == campaign.short_hash
+            ):
                 return Outcome(f"The {campaign.month} issue is already scheduled for {when}; nothing to do.")
             raise PublishError(
-                f"The {campaign.month} issue is already scheduled for {when} (campaign {remote['id']}), so it was not "
+                f"The {campaign.month} issue is already scheduled for {when} (campaign "
+                f"{remote['id']}), so it was not "
                 "changed or sent. To change it, unschedule it in Mailchimp first, then run the command again."
             )
 
@@ -236,22 +276,30 @@ class Publisher:
         self._call(lambda: self.api.set_content(campaign_id, campaign.html, campaign.text))
         self.say("Uploaded the HTML and plain-text content.")
         checklist = self._call(lambda: self.api.send_checklist(campaign_id))
-        items = [f"  [{item.get('type')}] {item.get('heading')}: {item.get('details')}" for item in checklist.get("items", [])]
+        items = [
+            f"  [{item.get('type')}] {item.get('heading')}: {item.get('details')}"
+            for item in checklist.get("items", [])
+        ]
         if not checklist.get("is_ready"):
             raise PublishError("Mailchimp says the campaign is not ready to send:\n" + "\n".join(items))
         self.say("Mailchimp's send checklist: ready.")
 
         if action is Action.TEST:
             self._call(lambda: self.api.send_test(campaign_id, test_emails))
-            return Outcome(f"Sent a test of the {campaign.month} issue to {', '.join(test_emails)} (campaign {campaign_id}).")
+            return Outcome(
+                f"Sent a test of the {campaign.month} issue to {', '.join(test_emails)} (campaign "
+                f"{campaign_id})."
+            )
 
         def status_now() -> str:
-            return self._call(lambda: self.api.get_campaign(campaign_id)).get("status", "")
+            return str(self._call(lambda: self.api.get_campaign(campaign_id)).get("status", ""))
 
         if action is Action.SCHEDULE:
             assert schedule_at is not None
             when = schedule_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
-            self._call_changing(lambda: self.api.schedule(campaign_id, when), lambda: status_now() == "schedule")
+            self._call_changing(
+                lambda: self.api.schedule(campaign_id, when), lambda: status_now() == "schedule"
+            )
             record({**remote, "status": "schedule", "send_time": when})
             return Outcome(f"Scheduled the {campaign.month} issue for {when} (campaign {campaign_id}).")
 
@@ -278,14 +326,17 @@ def parse_schedule(value: str, now: datetime) -> datetime:
     try:
         when = datetime.fromisoformat(value)
     except ValueError:
-        raise PublishError(f"--schedule {value!r} is not a date and time; use e.g. 2026-12-01T09:00+00:00.") from None
+        raise PublishError(
+            f"--schedule {value!r} is not a date and time; use e.g. 2026-12-01T09:00+00:00."
+        ) from None
     if when.tzinfo is None:
         raise PublishError(f"--schedule {value!r} has no time zone; add one, e.g. {value}+00:00.")
     if when.minute % 15 or when.second or when.microsecond:
         earlier = when.replace(minute=when.minute - when.minute % 15, second=0, microsecond=0)
         later = earlier + timedelta(minutes=15)
         raise PublishError(
-            f"Mailchimp schedules on quarter hours only (:00, :15, :30, :45). Use {earlier.isoformat(timespec='minutes')} "
+            "Mailchimp schedules on quarter hours only (:00, :15, :30, :45). Use "
+            f"{earlier.isoformat(timespec='minutes')} "
             f"or {later.isoformat(timespec='minutes')}."
         )
     if when <= now:
@@ -294,8 +345,16 @@ def parse_schedule(value: str, now: datetime) -> datetime:
 
 
 def local_record(remote: dict[str, Any], campaign: Campaign) -> str:
-    return json.dumps(
-        {"campaign_id": remote.get("id"), "issue_key": campaign.issue_key, "status": remote.get("status"),
-         "send_time": remote.get("send_time") or None, "content_hash": campaign.content_hash},
-        indent=2,
-    ) + "\n"
+    return (
+        json.dumps(
+            {
+                "campaign_id": remote.get("id"),
+                "issue_key": campaign.issue_key,
+                "status": remote.get("status"),
+                "send_time": remote.get("send_time") or None,
+                "content_hash": campaign.content_hash,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
