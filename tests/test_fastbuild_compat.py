@@ -103,18 +103,18 @@ def test_pelicans_writer_keeps_the_bookkeeping_fastbuild_reads(tmp_path):
     from pelican.writers import FileOverwriteFailedError
 
     writer = Writer(str(tmp_path), settings={})
-    assert writer._written_files == set() and writer._overridden_files == set()  # noqa: SLF001
-    parameters = list(inspect.signature(Writer._open_w).parameters)  # noqa: SLF001
+    assert writer._written_files == set() and writer._overridden_files == set()
+    parameters = list(inspect.signature(Writer._open_w).parameters)
     assert parameters == ["self", "filename", "encoding", "override"]
     path = str(tmp_path / "page.html")
-    with writer._open_w(path, "utf-8") as stream:  # noqa: SLF001
+    with writer._open_w(path, "utf-8") as stream:
         stream.write("first")
-    assert writer._written_files == {path}  # noqa: SLF001
+    assert writer._written_files == {path}
     with pytest.raises(FileOverwriteFailedError):
-        writer._open_w(path, "utf-8")  # noqa: SLF001
-    with writer._open_w(path, "utf-8", override=True) as stream:  # noqa: SLF001
+        writer._open_w(path, "utf-8")
+    with writer._open_w(path, "utf-8", override=True) as stream:
         stream.write("second")
-    assert writer._overridden_files == {path}  # noqa: SLF001
+    assert writer._overridden_files == {path}
 
 
 def test_fastbuilds_writer_leaves_a_file_as_it_is_with_pelicans_bookkeeping(tmp_path):
@@ -123,12 +123,12 @@ def test_fastbuilds_writer_leaves_a_file_as_it_is_with_pelicans_bookkeeping(tmp_
     Path(path).write_text("kept", encoding="utf-8")
     assert writer.writes_plainly(path, override=False)
     writer.leave_as_it_is(path)
-    with writer._open_w(path, "utf-8") as stream:  # noqa: SLF001
+    with writer._open_w(path, "utf-8") as stream:
         stream.write("not written")
     assert Path(path).read_text(encoding="utf-8") == "kept"
     assert not writer.writes_plainly(path, override=False)
     # a second write is Pelican's again
-    with writer._open_w(path, "utf-8", override=True) as stream:  # noqa: SLF001
+    with writer._open_w(path, "utf-8", override=True) as stream:
         stream.write("overridden")
     assert Path(path).read_text(encoding="utf-8") == "overridden"
 
@@ -136,7 +136,7 @@ def test_fastbuilds_writer_leaves_a_file_as_it_is_with_pelicans_bookkeeping(tmp_
 def test_the_copied_and_overridden_pelican_code_is_the_tested_releases(tmp_path):
     for name, expected in compat.COPIED_SOURCES.items():
         assert compat.source_digest(name) == expected, f"{name} changed: compare fastbuild/compat.py with it"
-    parse_metadata = MarkdownReader._parse_metadata  # noqa: SLF001
+    parse_metadata = MarkdownReader._parse_metadata
     assert list(inspect.signature(parse_metadata).parameters) == ["self", "meta"]
 
 
@@ -196,7 +196,7 @@ def fake_pelican_4_13(monkeypatch):
 
 def changed_open_w(monkeypatch):
     """A Pelican whose writer's _open_w takes another parameter (plain Pelican still works)."""
-    original = Writer._open_w  # noqa: SLF001
+    original = Writer._open_w
 
     def _open_w(self, filename, encoding, override=False, mode="w"):
         return original(self, filename, encoding, override)
@@ -279,7 +279,7 @@ def test_get_content_is_watched_only_while_a_page_renders(tmp_path, get_content_
     assert Content.__dict__["get_content"] is PELICANS_OWN_GET_CONTENT
     assert len(seen) == 2 and all(found is not PELICANS_OWN_GET_CONTENT for found in seen)
     with (tmp_path / "fast-cache" / RENDER_RECORDS).open("rb") as stream:
-        records = pickle.load(stream)["records"]  # noqa: S301 - written by this test's build
+        records = pickle.load(stream)["records"]
     assert records["first-article/index.html"].bodies  # the watch saw the page read its body
 
 

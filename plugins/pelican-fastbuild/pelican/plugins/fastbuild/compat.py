@@ -132,7 +132,7 @@ def _parameters(function: Any) -> tuple[str, ...] | None:
 def _content_probe() -> list[str]:
     try:
         probe = Content("<p>probe</p>", metadata={"title": "probe"}, context={LOCAL_SITEURL: "probe-url"})
-    except Exception as error:  # noqa: BLE001 - any failure means the shape changed
+    except Exception as error:  # any failure means the shape changed
         return [f"pelican.contents.Content cannot be made as in 4.12 ({type(error).__name__}: {error})"]
     problems = []
     if vars(probe).get("_content") != "<p>probe</p>":
@@ -147,7 +147,7 @@ def _content_probe() -> list[str]:
 def _writer_probe() -> list[str]:
     try:
         probe = pelican_writers.Writer(os.devnull, settings={})
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         return [f"pelican.writers.Writer cannot be made as in 4.12 ({type(error).__name__}: {error})"]
     return [
         f"Writer.{name} is not a set"
@@ -181,7 +181,7 @@ def source_digest(dotted_name: str) -> str | None:
 
 def raw_body(content: Content) -> str | None:
     """A content object's body as read, before Pelican rewrites its links (None: a static file)."""
-    return content._content  # noqa: SLF001
+    return content._content
 
 
 @contextlib.contextmanager
@@ -225,7 +225,7 @@ class Writer(pelican_writers.Writer):
         """Whether Pelican would simply write this file (no override, not written before)."""
         return not override and path not in self._written_files and path not in self._overridden_files
 
-    def _open_w(self, filename, encoding, override=False):  # noqa: ANN001, ANN202 - Pelican's signature
+    def _open_w(self, filename, encoding, override=False):
         if filename in self._left_as_they_are:
             self._left_as_they_are.discard(filename)
             self._written_files.add(filename)

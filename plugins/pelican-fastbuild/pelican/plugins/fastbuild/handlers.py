@@ -41,6 +41,7 @@ _build: Build | None = None
 
 def begin_build(pelican_object) -> type | None:
     """``get_generators``: a build starts; fastbuild's last generator when it runs."""
+    reading.stop_workers()  # the previous build raised before its finalized
     return writing.RenderKeptPages if _begin(pelican_object.settings).on else None
 
 
@@ -89,15 +90,15 @@ def listed(plugins: Any) -> bool:
 
 def _begin(settings: dict[str, Any]) -> Build:
     global _build
-    reading.stop_workers()  # the previous build raised before its finalized
     on = listed(settings.get("PLUGINS")) and _supported()
     _build = Build(settings, on)
     return _build
 
 
 def _runs(settings: dict[str, Any]) -> bool:
-    """Whether fastbuild runs in the build these settings belong to (generators made without
-    ``Pelican.run``, as a reading-only run may make them, start a build of their own)."""
+    """Whether fastbuild runs in the build these settings belong to. Generators made without
+    ``Pelican.run`` (as a reading-only run may make them) start a build of their own; their
+    reading stops the workers of the one before (:func:`reading.start_build`)."""
     build = _build
     if build is None or build.settings is not settings:
         build = _begin(settings)

@@ -12,15 +12,15 @@ it writes what the page was rendered from:
 - the *page key*: the site key plus the values handed to this one page (its article,
   its slice of a paginated list, its relative ``SITEURL``...);
 - the bodies it actually read: every ``content`` (or summary made from content) that the
-  template asked for while rendering, found by watching ``Content.get_content``;
+  template asked for while rendering, found by watching ``Content.get_content`` for the
+  length of that page's rendering (:func:`pelican.plugins.fastbuild.compat.watching_bodies`);
 - a digest of the file it wrote.
 
 With ``LOAD_CONTENT_CACHE`` on, a page whose page key and read bodies are unchanged, and
-whose file is still the one written, is not rendered again: the writer keeps the file's
-file as it is (its size and modification time say it is the one written; otherwise its
+whose file is still the one written, is not rendered again: the writer leaves the file
+as it is (its size and modification time say it is the one written; otherwise its
 digest must match, and it is written again), and Pelican's own bookkeeping and signals
-run as usual. Editing
-one article's body therefore re-renders the pages that show that body (its own page,
+run as usual. Editing one article's body therefore re-renders the pages that show that body (its own page,
 the feeds and lists that carry it); editing anything else that pages show (a title, a
 date, a QuoteAction, a prompt, a template, a setting) changes the site key and renders
 everything. Anything without a stable fingerprint turns the cache off for that page (or
@@ -76,25 +76,18 @@ class PageRecord:
 
 # ---------------------------------------------------------------- which bodies a page reads
 
-_reading: list[dict[str, Content]] = []  # one entry per page being rendered (normally 0 or 1)
-
-
-def _note_body_read(content: Content) -> None:
-    if _reading:
-        _reading[-1][content_key(content)] = content
-
 
 @contextlib.contextmanager
 def _bodies_read() -> Iterator[dict[str, Content]]:
     """The bodies read while the block renders a page (``Content.get_content`` is watched
     for the length of the block only)."""
     read: dict[str, Content] = {}
-    _reading.append(read)
-    try:
-        with compat.watching_bodies(_note_body_read):
-            yield read
-    finally:
-        _reading.pop()
+
+    def note(content: Content) -> None:
+        read[content_key(content)] = content
+
+    with compat.watching_bodies(note):
+        yield read
 
 
 # ---------------------------------------------------------------- the site key
