@@ -7,19 +7,20 @@
   (:mod:`pelican.plugins.fastbuild.rendering`).
 
 All produce byte for byte what a plain sequential cold build produces; the tests hold
-them to it. Settings: ``FASTBUILD_*`` (:mod:`pelican.plugins.fastbuild.settings`).
+them to it. Settings: ``FASTBUILD_*`` (:mod:`pelican.plugins.fastbuild.settings`). Every use of
+Pelican's private internals is in :mod:`pelican.plugins.fastbuild.compat`; on a Pelican it was
+not tested with, fastbuild stays off (:mod:`pelican.plugins.fastbuild.handlers`).
 """
 
 from pelican import signals
 
-from . import reading, writing
+from . import handlers
 
 
 def register():
-    signals.readers_init.connect(reading.use_parallel_markdown_reader)
-    signals.article_generator_init.connect(reading.start_build)
-    signals.page_generator_init.connect(reading.add_generator)
-    signals.get_writer.connect(writing.provide_writer)
-    signals.get_generators.connect(writing.render_generator)
-    signals.finalized.connect(writing.finish_build)
-    signals.finalized.connect(reading.stop_workers)
+    signals.get_generators.connect(handlers.begin_build)
+    signals.readers_init.connect(handlers.use_parallel_markdown_reader)
+    signals.article_generator_init.connect(handlers.start_reading)
+    signals.page_generator_init.connect(handlers.add_generator)
+    signals.get_writer.connect(handlers.provide_writer)
+    signals.finalized.connect(handlers.end_build)

@@ -28,9 +28,11 @@ from pelican.contents import Content
 from pelican.paginator import Page, Paginator
 from pelican.urlwrappers import URLWrapper
 
+from . import compat
+
 # What a content object carries that is not its own data: the settings (fingerprinted as
 # part of the context), the shared context, and the body (recorded per page when read).
-CONTENT_FIELDS_LEFT_OUT = frozenset({"settings", "_context", "_content"})
+CONTENT_FIELDS_LEFT_OUT = frozenset({"settings"}) | compat.CONTENT_INTERNAL_FIELDS
 MAX_DEPTH = 12
 
 
@@ -46,7 +48,7 @@ def content_key(content: Content) -> str:
 
 def body_digest(content: Content) -> str:
     """The digest of a content object's body as read (before link rewriting); a static file has none."""
-    body = content._content  # noqa: SLF001
+    body = compat.raw_body(content)
     return "-" if body is None else digest_of(body.encode("utf-8"))
 
 

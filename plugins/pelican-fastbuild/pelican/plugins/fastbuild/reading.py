@@ -11,7 +11,8 @@ in Markdown conversion, building a new ``Markdown`` object per file. Here:
   (:mod:`pelican.plugins.fastbuild.markdown_worker`, which imports only Markdown) take files from the back
   of the queue while the build process converts from the front, as it reads them;
 - the reader turns a worker's plain result (HTML, raw meta values, formatted fields' HTML)
-  into metadata exactly as Pelican's ``_parse_metadata`` does, in the build process;
+  into metadata exactly as Pelican's own reader does, in the build process
+  (:func:`pelican.plugins.fastbuild.compat.markdown_metadata`);
 - any failure (a worker's or a reused converter's) makes the reader fall back to Pelican's
   own ``read()``, so an unreadable file fails with Pelican's error, and is skipped with its
   "Could not process" log.
@@ -37,9 +38,9 @@ from typing import Any
 
 from pelican import readers as pelican_readers
 from pelican.generators import ArticlesGenerator
-from pelican.plugins._utils import plugin_enabled
 from pelican.utils import file_suffix
 
+from . import compat
 from .markdown_worker import Converted, MarkdownConverter, read_source
 from .settings import fastbuild_settings
 
@@ -62,43 +63,18 @@ class MarkdownReader(pelican_readers.MarkdownReader):
     """Pelican's Markdown reader, fed by the current build's converters."""
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
-        self._source_path = source_path
         converted = _build.converted(source_path, self.settings) if _build else None
         if converted is None:
             return super().read(source_path)
         html, meta, formatted = converted
-        return html, self._metadata(meta, formatted)
-
-    def _metadata(self, meta: dict[str, list[str]], formatted: dict[str, str]) -> dict[str, Any]:
-        """``MarkdownReader._parse_metadata`` with the formatted fields already converted."""
-        formatted_fields = self.settings["FORMATTED_FIELDS"]
-        output = {}
-        for raw_name, value in meta.items():
-            name = raw_name.lower()
-            if name in formatted_fields:
-                output[name] = self.process_metadata(name, formatted[raw_name])
-            elif not pelican_readers.DUPLICATES_DEFINITIONS_ALLOWED.get(name, True):
-                if len(value) > 1:
-                    pelican_readers.logger.warning(
-                        "Duplicate definition of `%s` for %s. Using first one.",
-                        name,
-                        self._source_path,
-                    )
-                output[name] = self.process_metadata(name, value[0])
-            elif len(value) > 1:
-                output[name] = self.process_metadata(name, value)
-            else:
-                output[name] = self.process_metadata(name, value[0])
-        return output
+        return html, compat.markdown_metadata(self, meta, formatted, source_path)
 
 
 # ---------------------------------------------------------------- signal handlers
 
 
 def use_parallel_markdown_reader(readers) -> None:
-    """``readers_init``: read Markdown with :class:`MarkdownReader` when fastbuild is on."""
-    if not _enabled(readers.settings):
-        return
+    """``readers_init``: read Markdown with :class:`MarkdownReader`."""
     for extension in pelican_readers.MarkdownReader.file_extensions:
         if readers.reader_classes.get(extension) is pelican_readers.MarkdownReader:
             readers.reader_classes[extension] = MarkdownReader
@@ -108,9 +84,8 @@ def start_build(generator) -> None:
     """``article_generator_init``: the articles generator is the first of every build."""
     global _build
     stop_workers(None)
-    if _enabled(generator.settings):
-        _build = BuildConversions(fastbuild_settings(generator.settings).workers)
-        _build.generators.append(generator)
+    _build = BuildConversions(fastbuild_settings(generator.settings).workers)
+    _build.generators.append(generator)
 
 
 def add_generator(generator) -> None:
@@ -119,18 +94,13 @@ def add_generator(generator) -> None:
         _build.generators.append(generator)
 
 
-def stop_workers(pelican_object) -> None:
-    """``finalized``: stop the build's workers and forget its converters."""
+def stop_workers(pelican_object=None) -> None:
+    """``finalized``, and the start of the next build: stop the build's workers and forget
+    its converters."""
     global _build
     build, _build = _build, None
     if build is not None:
         build.stop()
-
-
-def _enabled(settings: dict[str, Any]) -> bool:
-    """Signal handlers stay connected once registered: a later build in the same process
-    (livereload, tests) may have dropped fastbuild from PLUGINS."""
-    return plugin_enabled(__package__, settings.get("PLUGINS"))
 
 
 _build: BuildConversions | None = None

@@ -31,6 +31,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from .compat import LOCAL_SITEURL
+
 logger = logging.getLogger(__name__)
 LOG_PREFIX = "[fastbuild]"
 _ABSENT = object()
@@ -64,7 +66,7 @@ class JobMaker:
     def job(self, template, context: dict[str, Any], localcontext: dict[str, Any], path: str) -> PageJob:
         shared = self._shared(context)
         own = {name: value for name, value in localcontext.items() if shared.get(name, _ABSENT) is not value}
-        return PageJob(template, context, context.get("localsiteurl", _ABSENT), shared, own, path)
+        return PageJob(template, context, context.get(LOCAL_SITEURL, _ABSENT), shared, own, path)
 
     def _shared(self, context: dict[str, Any]) -> dict[str, Any]:
         copy = self._copy
@@ -72,7 +74,7 @@ class JobMaker:
             context is self._source
             and len(context) == len(copy)
             # localsiteurl changes with every page; each job keeps its own
-            and all(name == "localsiteurl" or copy.get(name, _ABSENT) is value for name, value in context.items())
+            and all(name == LOCAL_SITEURL or copy.get(name, _ABSENT) is value for name, value in context.items())
         )
         if not unchanged:
             self._source, self._copy = context, dict(context)
@@ -82,9 +84,9 @@ class JobMaker:
 def render_job(job: PageJob) -> None:
     """Render and write one page as Pelican's writer would have."""
     if job.localsiteurl is _ABSENT:
-        job.context.pop("localsiteurl", None)
+        job.context.pop(LOCAL_SITEURL, None)
     else:
-        job.context["localsiteurl"] = job.localsiteurl
+        job.context[LOCAL_SITEURL] = job.localsiteurl
     output = job.template.render(job.localcontext())
     with open(job.path, "w", encoding="utf-8") as stream:
         stream.write(output)

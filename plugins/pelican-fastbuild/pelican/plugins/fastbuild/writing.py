@@ -12,15 +12,15 @@ it writes what the page was rendered from:
 - the *page key*: the site key plus the values handed to this one page (its article,
   its slice of a paginated list, its relative ``SITEURL``...);
 - the bodies it actually read: every ``content`` (or summary made from content) that the
-  template asked for while rendering, found by watching ``Content.get_content``;
+  template asked for while rendering, found by watching ``Content.get_content`` for the
+  length of that page's rendering (:func:`pelican.plugins.fastbuild.compat.watching_bodies`);
 - a digest of the file it wrote.
 
 With ``LOAD_CONTENT_CACHE`` on, a page whose page key and read bodies are unchanged, and
-whose file is still the one written, is not rendered again: the writer keeps the file's
-file as it is (its size and modification time say it is the one written; otherwise its
+whose file is still the one written, is not rendered again: the writer leaves the file
+as it is (its size and modification time say it is the one written; otherwise its
 digest must match, and it is written again), and Pelican's own bookkeeping and signals
-run as usual. Editing
-one article's body therefore re-renders the pages that show that body (its own page,
+run as usual. Editing one article's body therefore re-renders the pages that show that body (its own page,
 the feeds and lists that carry it); editing anything else that pages show (a title, a
 date, a QuoteAction, a prompt, a template, a setting) changes the site key and renders
 everything. Anything without a stable fingerprint turns the cache off for that page (or
@@ -46,10 +46,9 @@ from typing import Any, Iterator
 
 from pelican.contents import Content
 from pelican.generators import Generator
-from pelican.plugins._utils import plugin_enabled
 from pelican.utils import sanitised_join
-from pelican.writers import Writer
 
+from . import compat
 from .fingerprint import Fingerprinter, Unstable, body_digest, content_key, digest_of
 from .reading import stop_workers
 from .rendering import JobMaker, PageJob, render_job, render_jobs
@@ -61,7 +60,7 @@ RECORDS_FILE = "fastbuild-render.pickle"
 RECORDS_FORMAT = 1
 # Context entries that are not inputs of any page: the writer's per-page bookkeeping, and
 # the static generator's list of linked files.
-CONTEXT_KEYS_LEFT_OUT = frozenset({"localsiteurl", "output_file", "static_links"})
+CONTEXT_KEYS_LEFT_OUT = frozenset({compat.LOCAL_SITEURL, "output_file", "static_links"})
 # Mappings Pelican fills in file-system order, which differs from run to run: taken sorted.
 CONTEXT_KEYS_UNORDERED = frozenset({"generated_content", "static_content"})
 LIBRARIES = ("pelican", "jinja2", "markdown", "markupsafe")
@@ -77,34 +76,18 @@ class PageRecord:
 
 # ---------------------------------------------------------------- which bodies a page reads
 
-_reading: list[dict[str, Content]] = []  # one entry per page being rendered (normally 0 or 1)
-
-
-def _install_body_watch() -> None:
-    """Wrap ``Content.get_content`` (the one way Pelican hands out a body, summaries made
-    from content included) so that rendering can record which bodies a page read."""
-    original = Content.__dict__["get_content"]
-    if getattr(original, "fastbuild_watch", False):
-        return
-
-    def get_content(self, siteurl):
-        if _reading:
-            _reading[-1][content_key(self)] = self
-        return original(self, siteurl)
-
-    get_content.fastbuild_watch = True  # type: ignore[attr-defined]
-    get_content.__doc__ = original.__doc__
-    Content.get_content = get_content  # type: ignore[method-assign]
-
 
 @contextlib.contextmanager
 def _bodies_read() -> Iterator[dict[str, Content]]:
+    """The bodies read while the block renders a page (``Content.get_content`` is watched
+    for the length of the block only)."""
     read: dict[str, Content] = {}
-    _reading.append(read)
-    try:
+
+    def note(content: Content) -> None:
+        read[content_key(content)] = content
+
+    with compat.watching_bodies(note):
         yield read
-    finally:
-        _reading.pop()
 
 
 # ---------------------------------------------------------------- the site key
@@ -300,10 +283,10 @@ class _CachedTemplate:
         writer = self._writer
         path = sanitised_join(writer.output_path, localcontext["output_file"])
         text = writer.render_cache.render(
-            self._template, self._context, localcontext, writer.first_plain_write(path, self._override)
+            self._template, self._context, localcontext, writer.writes_plainly(path, self._override)
         )
         if text is None:
-            writer.not_written.add(path)  # unchanged: the file stays as it is
+            writer.leave_as_it_is(path)  # unchanged: the file stays as it is
             return ""
         return text
 
@@ -317,16 +300,16 @@ class _DeferredTemplate(_CachedTemplate):
     def render(self, localcontext: dict[str, Any]) -> str:
         writer = self._writer
         path = sanitised_join(writer.output_path, localcontext["output_file"])
-        if writer.first_plain_write(path, self._override):
+        if writer.writes_plainly(path, self._override):
             writer.jobs.append(writer.job_maker.job(self._template, self._context, localcontext, path))
-            writer.not_written.add(path)  # written when rendered
+            writer.leave_as_it_is(path)  # written when rendered
             return ""
         # A second write to one file (Pelican overrides or refuses it): keep the order of writes.
         writer.render_pending(path)
         return self._template.render(localcontext)
 
 
-class FastWriter(Writer):
+class FastWriter(compat.Writer):
     """Pelican's writer, with the render cache in front of every template it renders, or
     (without it, with more than one process) each page's rendering kept for the end."""
 
@@ -336,7 +319,6 @@ class FastWriter(Writer):
 
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
-        self.not_written: set[str] = set()  # files Pelican is about to open that must not be touched
         self.jobs: list[PageJob] = []
         self.job_maker = JobMaker()
         self.created.append(self)
@@ -349,18 +331,6 @@ class FastWriter(Writer):
             template = _DeferredTemplate(template, context, self, override_output)
         return super().write_file(name, template, context, relative_urls, paginated, template_name,
                                   override_output, url, **kwargs)
-
-    def first_plain_write(self, path: str, override: bool) -> bool:
-        """Whether Pelican would simply write this file (no override, not written before)."""
-        return not override and path not in self._written_files and path not in self._overridden_files
-
-    def _open_w(self, filename, encoding, override=False):
-        if filename in self.not_written:
-            # Pelican's bookkeeping as for a write, and nothing written now.
-            self.not_written.discard(filename)
-            self._written_files.add(filename)
-            return open(os.devnull, "w", encoding=encoding)  # noqa: SIM115 - Pelican closes it
-        return super()._open_w(filename, encoding, override)
 
     def render_pending(self, path: str) -> None:
         """Render the page kept for the end that goes to ``path``, if any, now and here."""
@@ -389,28 +359,18 @@ class RenderKeptPages(Generator):
             writer.render_kept_pages()
 
 
-def provide_writer(pelican_object):
-    """``get_writer``: the render-cache writer when the content cache is on; else, with more
-    than one process, the writer that renders pages on every core; else Pelican's own."""
+def writer_class(pelican_object):
+    """The render-cache writer when the content cache is on; else, with more than one
+    process, the writer that renders pages on every core; else None (Pelican's own)."""
     settings = pelican_object.settings
-    if not plugin_enabled(__package__, settings.get("PLUGINS")):  # handlers outlive the build that connected them
-        return None
     options = fastbuild_settings(settings)
     pelican_object.fastbuild_writers = created = []
     if options.render_cache and settings.get("CACHE_CONTENT"):
-        _install_body_watch()
         cache = RenderCache.open(settings, pelican_object.output_path)
         pelican_object.fastbuild_render_cache = cache
         return type("FastWriter", (FastWriter,), {"render_cache": cache, "created": created})
     if options.workers > 1:
         return type("FastWriter", (FastWriter,), {"processes": options.workers, "created": created})
-    return None
-
-
-def render_generator(pelican_object):
-    """``get_generators``: :class:`RenderKeptPages`, when fastbuild is on."""
-    if plugin_enabled(__package__, pelican_object.settings.get("PLUGINS")):
-        return RenderKeptPages
     return None
 
 
@@ -434,4 +394,4 @@ def save_render_cache(pelican_object) -> None:
         pelican_object.fastbuild_render_counts = {"rendered": cache.rendered, "kept": cache.reused}
 
 
-__all__ = ["FastWriter", "PageRecord", "RenderCache", "finish_build", "provide_writer", "render_generator"]
+__all__ = ["FastWriter", "PageRecord", "RenderCache", "RenderKeptPages", "finish_build", "writer_class"]

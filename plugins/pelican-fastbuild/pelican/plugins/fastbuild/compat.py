@@ -1,0 +1,265 @@
+"""Every use fastbuild makes of Pelican's private internals, in one place, behind a version guard.
+
+Pelican's private names (a leading underscore), the behaviour of its writer and the code
+fastbuild copies change between releases without notice. Nothing else in fastbuild
+touches them: it calls the functions and classes here. What they rely on:
+
+- ``Content.get_content(self, siteurl)``: the one way Pelican hands out a body (summaries
+  made from content included). :func:`watching_bodies` wraps it for the length of one
+  page's rendering, and puts the original back however the rendering ends.
+- ``Content._content`` (the body as read, before link rewriting; :func:`raw_body`) and
+  ``Content._context`` (the shared context a content object holds;
+  :data:`CONTENT_INTERNAL_FIELDS`, left out of fingerprints).
+- ``Content.get_siteurl()`` reading the context's ``localsiteurl``, which Pelican's writer
+  sets before each page (:data:`LOCAL_SITEURL`).
+- ``Writer._open_w(filename, encoding, override=False)`` and the writer's
+  ``_written_files`` and ``_overridden_files``: :class:`Writer` overrides the one and reads
+  the others so a page can be left as it is with Pelican's bookkeeping done as for a write.
+- ``MarkdownReader._parse_metadata(self, meta)``, copied (with the formatted fields already
+  converted) by :func:`markdown_metadata`, with ``pelican.readers.DUPLICATES_DEFINITIONS_ALLOWED``
+  and Pelican's reader logger so its warnings read as Pelican's.
+
+:func:`unsupported_reason` says whether this Pelican is one fastbuild was tested with
+(:data:`TESTED_PELICAN_VERSIONS`) and still has every internal above in the expected
+shape; when it is not, fastbuild stays off and the build is plain Pelican's. The copied
+and overridden code is compared with Pelican's own source too (:data:`COPIED_SOURCES`).
+``tests/test_fastbuild_compat.py`` checks each of these against the installed Pelican.
+
+fastbuild does not touch pelican-sitemap's state.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib
+import inspect
+import logging
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pelican
+from pelican import readers as pelican_readers
+from pelican import writers as pelican_writers
+from pelican.contents import Article, Content, Page
+
+# The Pelican releases fastbuild was tested with, byte for byte against plain Pelican.
+TESTED_PELICAN_VERSIONS = ("4.12.0",)
+
+# Content attributes that are not the content's own data: the body and the shared context.
+CONTENT_INTERNAL_FIELDS = frozenset({"_content", "_context"})
+# The context entry Pelican's writer sets before each page, read by Content.get_siteurl().
+LOCAL_SITEURL = "localsiteurl"
+
+# Digests of the Pelican code that fastbuild copies or overrides, as in the tested releases.
+COPIED_SOURCES = {
+    "pelican.readers.MarkdownReader._parse_metadata": "e1202112921456fbdc2d088c36c0e8d79b4dce04",
+    "pelican.writers.Writer._open_w": "09faec15f711505d64c76cf5265ae2ebe5f6d485",
+}
+
+# The Pelican functions fastbuild calls, wraps, overrides or copies, and the parameters they take.
+EXPECTED_PARAMETERS = {
+    "pelican.contents.Content.get_content": ("self", "siteurl"),
+    "pelican.contents.Content.get_siteurl": ("self",),
+    "pelican.writers.Writer._open_w": ("self", "filename", "encoding", "override"),
+    "pelican.writers.Writer.write_file": (
+        "self", "name", "template", "context", "relative_urls", "paginated", "template_name",
+        "override_output", "url", "kwargs",
+    ),
+    "pelican.readers.MarkdownReader.read": ("self", "source_path"),
+    "pelican.readers.MarkdownReader._parse_metadata": ("self", "meta"),
+    "pelican.readers.BaseReader.process_metadata": ("self", "name", "value"),
+}
+
+
+def pelican_version() -> str:
+    """The version of the Pelican that runs this build, as Pelican reports it."""
+    return str(getattr(pelican, "__version__", "unknown"))
+
+
+def unsupported_reason() -> str | None:
+    """Why fastbuild must stay off with this Pelican, or None when it may run."""
+    version = pelican_version()
+    if version not in TESTED_PELICAN_VERSIONS:
+        return f"it was tested with Pelican {', '.join(TESTED_PELICAN_VERSIONS)}, not {version}"
+    missing = missing_internals()
+    if missing:
+        return f"Pelican {version} lacks what it relies on: {'; '.join(missing)}"
+    return None
+
+
+def missing_internals() -> list[str]:
+    """Each internal fastbuild relies on that is absent or not in the expected shape."""
+    problems = []
+    for name, parameters in EXPECTED_PARAMETERS.items():
+        found = find(name)
+        if found is None:
+            problems.append(f"no {name}")
+        elif _parameters(found) != parameters:
+            problems.append(f"{name} does not take ({', '.join(parameters)})")
+    problems += [
+        f"pelican.contents.{cls.__name__} has its own get_content"
+        for cls in (Article, Page)
+        if "get_content" in cls.__dict__
+    ]
+    if not isinstance(getattr(pelican_readers, "DUPLICATES_DEFINITIONS_ALLOWED", None), dict):
+        problems.append("no dict pelican.readers.DUPLICATES_DEFINITIONS_ALLOWED")
+    if not isinstance(getattr(pelican_readers, "logger", None), logging.Logger):
+        problems.append("no logger pelican.readers.logger")
+    problems += _content_probe() + _writer_probe() + _changed_copies()
+    return problems
+
+
+def find(dotted_name: str) -> Any:
+    """A class attribute of Pelican's, as the class holds it (a decorator's object, not what it
+    gives an instance), or None."""
+    module_name, class_name, name = dotted_name.rsplit(".", 2)
+    try:
+        return inspect.getattr_static(getattr(importlib.import_module(module_name), class_name), name)
+    except (AttributeError, ImportError):
+        return None
+
+
+def _parameters(function: Any) -> tuple[str, ...] | None:
+    function = getattr(function, "func", function)  # Pelican's @memoized keeps the function as .func
+    try:
+        return tuple(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        return None
+
+
+def _content_probe() -> list[str]:
+    try:
+        probe = Content("<p>probe</p>", metadata={"title": "probe"}, context={LOCAL_SITEURL: "probe-url"})
+    except Exception as error:  # any failure means the shape changed
+        return [f"pelican.contents.Content cannot be made as in 4.12 ({type(error).__name__}: {error})"]
+    problems = []
+    if vars(probe).get("_content") != "<p>probe</p>":
+        problems.append("Content._content is not the body as read")
+    if not isinstance(vars(probe).get("_context"), dict):
+        problems.append("Content._context is not the shared context")
+    elif probe.get_siteurl() != "probe-url":
+        problems.append(f"Content.get_siteurl() does not read the context's {LOCAL_SITEURL}")
+    return problems
+
+
+def _writer_probe() -> list[str]:
+    try:
+        probe = pelican_writers.Writer(os.devnull, settings={})
+    except Exception as error:
+        return [f"pelican.writers.Writer cannot be made as in 4.12 ({type(error).__name__}: {error})"]
+    return [
+        f"Writer.{name} is not a set"
+        for name in ("_written_files", "_overridden_files")
+        if not isinstance(vars(probe).get(name), set)
+    ]
+
+
+def _changed_copies() -> list[str]:
+    """The copied or overridden Pelican code that differs from the tested releases' (when its
+    source can be read at all: an installation without sources is judged by its version)."""
+    problems = []
+    for name, expected in COPIED_SOURCES.items():
+        digest = source_digest(name)
+        if digest is not None and digest != expected:
+            problems.append(f"{name} changed")
+    return problems
+
+
+def source_digest(dotted_name: str) -> str | None:
+    """The digest of a Pelican function's source, or None when the source cannot be read."""
+    try:
+        source = inspect.getsource(find(dotted_name))
+    except (OSError, TypeError):
+        return None
+    return hashlib.blake2b(source.encode("utf-8"), digest_size=20).hexdigest()
+
+
+# ---------------------------------------------------------------- content objects
+
+
+def raw_body(content: Content) -> str | None:
+    """A content object's body as read, before Pelican rewrites its links (None: a static file)."""
+    return content._content
+
+
+@contextlib.contextmanager
+def watching_bodies(watch: Callable[[Content], None]) -> Iterator[None]:
+    """For the length of the block, ``watch(content)`` is called each time a body is handed out.
+
+    ``Content.get_content`` is wrapped while the block runs and put back when it ends, raised
+    or not; nothing outside the block (another page, another build, a build without
+    fastbuild) sees the wrapper."""
+    original = Content.__dict__["get_content"]
+
+    def get_content(self: Content, siteurl: str) -> str:
+        watch(self)
+        return original(self, siteurl)
+
+    get_content.__doc__ = original.__doc__
+    Content.get_content = get_content  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Content.get_content = original  # type: ignore[method-assign]
+
+
+# ---------------------------------------------------------------- the writer
+
+
+class Writer(pelican_writers.Writer):
+    """Pelican's writer, which can be told to leave a file as it is: Pelican's bookkeeping
+    (and whatever a second write to the same file would do) runs as for a write, and the
+    file is not opened."""
+
+    def __init__(self, output_path: str, settings: dict[str, Any] | None = None) -> None:
+        super().__init__(output_path, settings=settings)
+        self._left_as_they_are: set[str] = set()
+
+    def leave_as_it_is(self, path: str) -> None:
+        """The next write to ``path`` (its complete path) does not touch the file."""
+        self._left_as_they_are.add(path)
+
+    def writes_plainly(self, path: str, override: bool) -> bool:
+        """Whether Pelican would simply write this file (no override, not written before)."""
+        return not override and path not in self._written_files and path not in self._overridden_files
+
+    def _open_w(self, filename, encoding, override=False):
+        if filename in self._left_as_they_are:
+            self._left_as_they_are.discard(filename)
+            self._written_files.add(filename)
+            return open(os.devnull, "w", encoding=encoding)  # noqa: SIM115 - Pelican closes it
+        return super()._open_w(filename, encoding, override)
+
+
+# ---------------------------------------------------------------- the Markdown reader
+
+
+def markdown_metadata(
+    reader: pelican_readers.MarkdownReader,
+    meta: dict[str, list[str]],
+    formatted: dict[str, str],
+    source_path: str,
+) -> dict[str, Any]:
+    """``MarkdownReader._parse_metadata`` (Pelican 4.12), with the formatted fields' HTML given
+    (``formatted``, by raw field name) instead of converted here."""
+    formatted_fields = reader.settings["FORMATTED_FIELDS"]
+    output = {}
+    for raw_name, value in meta.items():
+        name = raw_name.lower()
+        if name in formatted_fields:
+            output[name] = reader.process_metadata(name, formatted[raw_name])
+        elif not pelican_readers.DUPLICATES_DEFINITIONS_ALLOWED.get(name, True):
+            if len(value) > 1:
+                pelican_readers.logger.warning(
+                    "Duplicate definition of `%s` for %s. Using first one.",
+                    name,
+                    source_path,
+                )
+            output[name] = reader.process_metadata(name, value[0])
+        elif len(value) > 1:
+            output[name] = reader.process_metadata(name, value)
+        else:
+            output[name] = reader.process_metadata(name, value[0])
+    return output

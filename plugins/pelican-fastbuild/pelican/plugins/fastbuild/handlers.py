@@ -1,0 +1,113 @@
+"""fastbuild's signal handlers, and what they share: whether fastbuild runs in this build.
+
+A build starts at ``get_generators``, the first signal of ``Pelican.run`` (``initialized``
+comes once per Pelican object, and ``pelican --autoreload`` runs one object many times).
+There fastbuild decides, once for the build, whether it runs:
+
+- only when this build's ``PLUGINS`` names it (handlers stay connected once registered, so
+  a later build in the same process without fastbuild reaches them too), or when
+  ``PLUGINS`` is not set (Pelican then loads every installed namespace plugin);
+- only on a Pelican it was tested with that still has every internal it relies on
+  (:func:`pelican.plugins.fastbuild.compat.unsupported_reason`); on any other, it logs one
+  warning naming the version and the build is plain Pelican's.
+
+Whatever a build leaves behind (worker processes, when it raised before ``finalized``) is
+stopped when the next build starts, at ``finalized`` and at interpreter exit. fastbuild's
+one patch of a Pelican class lives only while a page renders
+(:func:`pelican.plugins.fastbuild.compat.watching_bodies`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from . import compat, reading, writing
+
+logger = logging.getLogger(__name__)
+LOG_PREFIX = "[fastbuild]"
+PLUGIN_NAMES = frozenset({"fastbuild", __package__})
+
+
+@dataclass(frozen=True)
+class Build:
+    settings: dict[str, Any]  # the build's settings object (every generator and reader holds it)
+    on: bool
+
+
+_build: Build | None = None
+
+
+def begin_build(pelican_object) -> type | None:
+    """``get_generators``: a build starts; fastbuild's last generator when it runs."""
+    reading.stop_workers()  # the previous build raised before its finalized
+    return writing.RenderKeptPages if _begin(pelican_object.settings).on else None
+
+
+def use_parallel_markdown_reader(readers) -> None:
+    """``readers_init``."""
+    if _runs(readers.settings):
+        reading.use_parallel_markdown_reader(readers)
+
+
+def start_reading(generator) -> None:
+    """``article_generator_init``."""
+    if _runs(generator.settings):
+        reading.start_build(generator)
+
+
+def add_generator(generator) -> None:
+    """``page_generator_init``."""
+    if _runs(generator.settings):
+        reading.add_generator(generator)
+
+
+def provide_writer(pelican_object) -> type | None:
+    """``get_writer``."""
+    return writing.writer_class(pelican_object) if _runs(pelican_object.settings) else None
+
+
+def end_build(pelican_object) -> None:
+    """``finalized``: render what was kept for the end, keep the render cache, stop the workers."""
+    global _build
+    build = _build
+    try:
+        if build is not None and build.on and build.settings is pelican_object.settings:
+            writing.finish_build(pelican_object)
+    finally:
+        reading.stop_workers()
+        _build = None
+
+
+def listed(plugins: Any) -> bool:
+    """Whether a ``PLUGINS`` setting loads fastbuild."""
+    if plugins is None:
+        return True
+    names = {plugin if isinstance(plugin, str) else getattr(plugin, "__name__", "") for plugin in plugins}
+    return not names.isdisjoint(PLUGIN_NAMES)
+
+
+def _begin(settings: dict[str, Any]) -> Build:
+    global _build
+    on = listed(settings.get("PLUGINS")) and _supported()
+    _build = Build(settings, on)
+    return _build
+
+
+def _runs(settings: dict[str, Any]) -> bool:
+    """Whether fastbuild runs in the build these settings belong to. Generators made without
+    ``Pelican.run`` (as a reading-only run may make them) start a build of their own; their
+    reading stops the workers of the one before (:func:`reading.start_build`)."""
+    build = _build
+    if build is None or build.settings is not settings:
+        build = _begin(settings)
+    return build.on
+
+
+def _supported() -> bool:
+    reason = compat.unsupported_reason()
+    if reason is None:
+        return True
+    logger.warning("%s turned off: %s; this build is plain Pelican's", LOG_PREFIX, reason)
+    return False
