@@ -24,6 +24,15 @@ DEFAULTS: dict[str, Any] = {
     "CONNECTOR_PROMPTS_IN_FEEDS": False,
     # How many preceding articles (by date) a prompt is kept from repeating in.
     "CONNECTOR_PROMPTS_SPREAD": 3,
+    # Add the QuoteAction and the prompt at the end of each article's content: "auto" when the
+    # theme's article template does not include partials/quoteaction.html (and/or
+    # partials/connector_prompt.html), "always", or "never".
+    "QUOTEACTION_INSERT_IN_CONTENT": "auto",
+}
+
+# Settings that take one of a few values (checked after their type).
+CHOICES: dict[str, tuple[str, ...]] = {
+    "QUOTEACTION_INSERT_IN_CONTENT": ("auto", "always", "never"),
 }
 
 
@@ -40,6 +49,7 @@ class QuoteActionSettings:
     prompts_file: str
     prompts_in_feeds: bool
     spread: int
+    insert_in_content: str
 
 
 def plugin_settings(settings: dict[str, Any]) -> QuoteActionSettings:
@@ -64,6 +74,14 @@ def plugin_settings(settings: dict[str, Any]) -> QuoteActionSettings:
             )
     if not problems and values["CONNECTOR_PROMPTS_SPREAD"] < 0:
         problems.append(ContentError(None, "CONNECTOR_PROMPTS_SPREAD", "must not be negative", "use 0 or more"))
+    for name, allowed in CHOICES.items():
+        if isinstance(values[name], str) and values[name] not in allowed:
+            problems.append(
+                ContentError(
+                    None, name, f"must be one of {', '.join(map(repr, allowed))}, not {values[name]!r}",
+                    f"set it to one of those, e.g. the default {DEFAULTS[name]!r}",
+                )
+            )
     if problems:
         raise problems[0] if len(problems) == 1 else ContentErrors(problems)
     return QuoteActionSettings(
@@ -75,4 +93,5 @@ def plugin_settings(settings: dict[str, Any]) -> QuoteActionSettings:
         prompts_file=values["CONNECTOR_PROMPTS_FILE"],
         prompts_in_feeds=values["CONNECTOR_PROMPTS_IN_FEEDS"],
         spread=values["CONNECTOR_PROMPTS_SPREAD"],
+        insert_in_content=values["QUOTEACTION_INSERT_IN_CONTENT"],
     )
