@@ -17,7 +17,7 @@ import pytest
 
 from pelican.plugins.quoteaction.settings import plugin_settings
 from pelican_contentkit.errors import ContentError
-from tests.support.site import ROOT, soup, write_files
+from tests.support.site import ROOT, build, soup, vnu_errors, write_files
 
 DISTRIBUTIONS = sorted(path.parent for path in (ROOT / "plugins").glob("*/pyproject.toml"))
 
@@ -130,6 +130,10 @@ def test_another_site_on_pelicans_own_themes(other_venv, tmp_path, theme):
     dry_run = run([other_venv / "pelican-newsletter", "publish", "--month", "2026-10"], cwd=site)
     assert "Dry run: nothing was sent." in dry_run.stdout and "[FAIL]" not in dry_run.stdout
 
+    if theme == "simple":  # the plugins' default templates are valid HTML (simple's own pages are too)
+        pages = ["seeds.html", "quoteactions/index.html", "newsletter/index.html", "newsletter/2026-10/index.html"]
+        assert vnu_errors([output / page for page in pages]) == []
+
 
 # In this process: Pelican's own themes with only the QuoteAction plugin.
 
@@ -187,6 +191,13 @@ def test_feeds_carry_them_once_when_asked(tmp_path):
     content = seeds.content[0].value
     assert content.count("Audrey Hepburn") == 1 and content.count("Be a connector") == 1
     assert "quoteaction-inserted" not in content
+
+
+def test_networkers_theme_shows_them_once_and_nothing_is_inserted(tmp_path):
+    page = soup(build(tmp_path, CONTENT) / "seeds" / "index.html")
+    assert len(page.select("aside.quoteaction")) == 1 and len(page.select("aside.connector-prompt")) == 1
+    assert not page.select(".quoteaction-inserted")
+    assert not page.select(".article-body .quoteaction, .article-body .connector-prompt")
 
 
 def test_insertion_setting_takes_one_of_three_values():
