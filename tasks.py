@@ -287,9 +287,13 @@ def pelican_run(cmd):
 )
 def publish_newsletter(c, month, send=False, yes=False, test_email="", schedule=""):
     """Publish a newsletter issue to Mailchimp; a dry run unless --test-email, --schedule or --send"""
-    from pelican.plugins.monthly_newsletter.publish.cli import publish_newsletter as run
+    from pelican.plugins.monthly_newsletter.publish.cli import main as pelican_newsletter
 
-    code = run(month, ROOT, send=send, yes=yes, test_email=test_email, schedule=schedule)
+    # The console command `pelican-newsletter publish`, run in this process so a prompt reaches the terminal.
+    argv = ["publish", "--month", month, "--site", str(ROOT)]
+    argv += ["--send"] * send + ["--yes"] * yes
+    argv += ["--test-email", test_email] * bool(test_email) + ["--schedule", schedule] * bool(schedule)
+    code = pelican_newsletter(argv)
     if code:
         raise Exit(code=code)
 

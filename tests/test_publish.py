@@ -6,6 +6,9 @@ import hashlib
 import io
 import json
 import logging
+import os
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -339,3 +342,44 @@ def test_campaign_files_from_a_development_build_are_refused(tmp_path, mailchimp
     assert run(send=True, yes=True) == 1
     assert "come from a development build" in run.err and "make build" in run.err
     assert mailchimp.state.requests == []
+
+
+CONSOLE_SCRIPT = Path(sys.executable).parent / "pelican-newsletter"  # installed by the newsletter distribution
+
+
+def console(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    environ = {key: value for key, value in os.environ.items() if not key.startswith("MAILCHIMP_")}
+    return subprocess.run(
+        [str(CONSOLE_SCRIPT), *args], env={**environ, **(env or {})}, cwd=cwd,
+        capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+    )
+
+
+def test_console_script_dry_run(tmp_path):
+    make_campaign(tmp_path)
+    result = console("publish", "--month", "2026-11", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Dry run: nothing was sent." in result.stdout
+    assert "Issue:        #4, 2026-11 (networker-2026-11)" in result.stdout
+    elsewhere = console("publish", "--month", "2026-11", "--site", str(tmp_path), cwd=tmp_path.parent)
+    assert elsewhere.returncode == 0 and elsewhere.stdout == result.stdout
+
+
+def test_console_script_usage_errors_exit_2_without_a_traceback(tmp_path):
+    for args in (("publish",), ("publish", "--month", "2026-11", "--sned"), ()):
+        result = console(*args, cwd=tmp_path)
+        assert result.returncode == 2, args
+        assert "usage: pelican-newsletter" in result.stderr and "Traceback" not in result.stderr, result.stderr
+    result = console("publish", "--month", "2026-13", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == "Error: --month must be a month like 2026-11, not '2026-13'.\n"
+
+
+def test_console_script_sends_a_test_through_mailchimp(tmp_path, mailchimp):
+    make_campaign(tmp_path)
+    env = {"MAILCHIMP_API_KEY": API_KEY, "MAILCHIMP_AUDIENCE_ID": AUDIENCE, "MAILCHIMP_API_URL": mailchimp.url}
+    result = console("publish", "--month", "2026-11", "--test-email", "a@example.org", env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert API_KEY not in result.stdout + result.stderr
+    assert mailchimp.state.test_sends == [(campaigns_for(mailchimp)[0]["id"], ("a@example.org",))]
+    assert mailchimp.state.sends == []

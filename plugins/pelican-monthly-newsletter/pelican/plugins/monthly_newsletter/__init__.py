@@ -1,13 +1,16 @@
 """The monthly newsletter: web issue pages, a feed of issues, and campaign files for the publisher.
 
-The build renders everything; ``invoke publish-newsletter`` (``pelican.plugins.monthly_newsletter.publish``) sends
+The build renders everything, with the theme's templates where it has them and the plugin's
+own (``templates/newsletter/``) where it does not; ``invoke publish-newsletter`` (``pelican.plugins.monthly_newsletter.publish``) sends
 what was built. Nothing here touches the network.
 """
 
 from pelican import signals
 
-from .generator import get_generators
+from .generator import add_default_templates, get_generators, keep_folder_out_of_articles
 
 
 def register():
+    signals.initialized.connect(keep_folder_out_of_articles)
+    signals.generator_init.connect(add_default_templates)
     signals.get_generators.connect(get_generators)

@@ -7,8 +7,10 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from pelican_contentkit.text import reading_minutes
+from pelican_contentkit import templates
+from pelican_contentkit.folders import keep_out_of_articles_and_pages
 from pelican_contentkit.markup import html_to_text, markdown_from_settings
+from pelican_contentkit.text import reading_minutes
 
 from .compose import compose_issues
 from .feed import issues_feed
@@ -24,10 +26,11 @@ from .render import (
     with_utm,
     write_campaign,
 )
-from .settings import newsletter_settings
+from .settings import DEFAULTS, newsletter_settings
 
 logger = logging.getLogger(__name__)
 LOG_PREFIX = "[newsletter]"
+TEMPLATES = Path(__file__).parent / "templates"
 
 
 def _label(path: Path) -> str:
@@ -180,6 +183,18 @@ def _write_if_changed(path: Path, text: str) -> None:
     except OSError:
         pass
     path.write_bytes(data)
+
+
+def keep_folder_out_of_articles(pelican_object) -> None:
+    """``initialized``: the newsletter files (content/newsletters/) are never articles or pages."""
+    folder = pelican_object.settings.get("NEWSLETTER_PATH", DEFAULTS["NEWSLETTER_PATH"])
+    if isinstance(folder, str):  # a wrong type is reported when the settings are read
+        keep_out_of_articles_and_pages(pelican_object.settings, folder)
+
+
+def add_default_templates(generator) -> None:
+    """``generator_init``: the plugin's templates (``newsletter/*``) where the theme has none."""
+    templates.add_default_templates(generator.env, TEMPLATES)
 
 
 def get_generators(pelican_object):

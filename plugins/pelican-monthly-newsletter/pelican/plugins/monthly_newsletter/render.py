@@ -1,7 +1,7 @@
 """Rendering an issue: subject, plain text and HTML email (CSS inlined), web body and feed.
 
-Templates are the theme's (``newsletter/*``); these functions only fill them in, so a
-theme can restyle every part.
+Templates are ``newsletter/*``: the theme's where it has them, else the plugin's own
+(``templates/newsletter/``); these functions only fill them in, so a theme can restyle every part.
 """
 
 from __future__ import annotations

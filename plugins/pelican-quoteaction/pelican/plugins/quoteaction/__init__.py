@@ -3,6 +3,9 @@
 - every article gets ``article.quoteaction`` (its month's QuoteAction) and
   ``article.connector_prompt`` (chosen by :mod:`pelican.plugins.quoteaction.selection`);
 - ``output/quoteactions/index.html`` lists every QuoteAction (template ``quoteactions``);
+- on a theme whose article template does not show them, both are added at the end of the
+  article's content (QUOTEACTION_INSERT_IN_CONTENT);
+- default templates (``templates/``) for themes that have none of those names;
 - the article feeds carry both only when QUOTEACTION_IN_FEEDS / CONNECTOR_PROMPTS_IN_FEEDS say so.
 
 See README ("QuoteActions and connector prompts") for the content model.
@@ -24,6 +27,8 @@ __all__ = [
 
 
 def register():
+    signals.initialized.connect(handlers.keep_folder_out_of_articles)
+    signals.generator_init.connect(handlers.add_default_templates)
     signals.article_generator_finalized.connect(handlers.attach_to_articles)
     signals.get_generators.connect(handlers.archive_generator)
     signals.feed_generated.connect(handlers.add_to_feed_items)

@@ -10,16 +10,32 @@ from urllib.parse import urljoin
 from markupsafe import escape
 from pelican.generators import Generator
 
+from pelican_contentkit import templates
+from pelican_contentkit.folders import keep_out_of_articles_and_pages
 from pelican_contentkit.markup import html_to_text, inline_html, markdown_from_settings
 from pelican_contentkit.months import month_of
 
+from .insertion import insert_into_content, inserted_html, insertion_for, without_insertion
 from .model import ConnectorPrompt, QuoteAction
 from .parsing import OFF_VALUES_QUOTEACTION, load_connector_prompts, load_quoteactions
 from .selection import CUSTOM_PROMPT_ID, ArticleFacts, choose_prompts
-from .settings import plugin_settings
+from .settings import DEFAULTS, plugin_settings
 
 logger = logging.getLogger(__name__)
 LOG_PREFIX = "[quoteaction]"
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def keep_folder_out_of_articles(pelican_object) -> None:
+    """``initialized``: the QuoteAction files are never articles or pages."""
+    folder = pelican_object.settings.get("QUOTEACTION_PATH", DEFAULTS["QUOTEACTION_PATH"])
+    if isinstance(folder, str):  # a wrong type is reported when the settings are read
+        keep_out_of_articles_and_pages(pelican_object.settings, folder)
+
+
+def add_default_templates(generator) -> None:
+    """``generator_init``: the plugin's templates where the theme has none of that name."""
+    templates.add_default_templates(generator.env, TEMPLATES)
 
 
 def attach_to_articles(generator) -> None:
@@ -58,6 +74,21 @@ def attach_to_articles(generator) -> None:
     generator.context["QUOTEACTIONS"] = quoteactions
     generator.context["CONNECTOR_PROMPTS"] = prompts
     generator.context["QUOTEACTION_ARCHIVE_URL"] = settings.archive_url
+    _insert_where_the_theme_does_not_show_them(generator, articles, settings.insert_in_content)
+
+
+def _insert_where_the_theme_does_not_show_them(generator, articles, mode: str) -> None:
+    """QUOTEACTION_INSERT_IN_CONTENT: see :mod:`pelican.plugins.quoteaction.insertion`."""
+    plans = {}
+    for article in articles:
+        name = generator.get_template(article.template).name
+        if name not in plans:
+            plans[name] = insertion_for(generator.env, name, mode)
+        if plans[name]:
+            insert_into_content(article, inserted_html(generator.env, generator.context, article, plans[name]))
+    for name, plan in sorted(plans.items()):
+        if plan:
+            logger.debug("%s %s does not show %s: added to the content", LOG_PREFIX, name, plan)
 
 
 def _month(article) -> str:
@@ -113,16 +144,26 @@ def archive_generator(pelican_object):
 
 
 def add_to_feed_items(context: dict[str, Any], feed) -> None:
-    """``feed_generated``: append the QuoteAction / prompt to article feed items, when asked to."""
+    """``feed_generated``: append the QuoteAction / prompt to article feed items, when asked to.
+
+    What was inserted into an article's content for the theme is taken out of its feed item
+    first: the feed settings alone say what a feed carries."""
     settings = plugin_settings(context)
-    if not (settings.quoteaction_in_feeds or settings.prompts_in_feeds):
-        return
     base = (context.get("FEED_DOMAIN") or context.get("SITEURL") or "").rstrip("/") + "/"
     by_link = {urljoin(base, article.url): article for article in context.get("articles", [])}
     archive_url = urljoin(base, settings.archive_url)
     for item in feed.items:
         article = by_link.get(item["link"].split("?ref=feed")[0])
         if article is None:
+            continue
+        inserted = getattr(article, "quoteaction_inserted", "")
+        if inserted:
+            for field in ("content", "description"):
+                if item.get(field):
+                    item[field] = without_insertion(item[field], inserted)
+            if item.get("content") and item.get("description") == item["content"]:
+                item["description"] = None  # as Pelican's writer leaves a summary equal to the content out
+        if not (settings.quoteaction_in_feeds or settings.prompts_in_feeds):
             continue
         extra = feed_extra_html(
             getattr(article, "quoteaction", None) if settings.quoteaction_in_feeds else None,

@@ -26,6 +26,15 @@ DEFAULTS: dict[str, Any] = {
     "CONNECTOR_PROMPTS_IN_FEEDS": False,
     # How many preceding articles (by date) a prompt is kept from repeating in.
     "CONNECTOR_PROMPTS_SPREAD": 3,
+    # Add the QuoteAction and the prompt at the end of each article's content: "auto" when the
+    # theme's article template does not include partials/quoteaction.html (and/or
+    # partials/connector_prompt.html), "always", or "never".
+    "QUOTEACTION_INSERT_IN_CONTENT": "auto",
+}
+
+# Settings that take one of a few values (checked after their type).
+CHOICES: dict[str, tuple[str, ...]] = {
+    "QUOTEACTION_INSERT_IN_CONTENT": ("auto", "always", "never"),
 }
 
 
@@ -39,6 +48,7 @@ class QuoteActionSettings:
     prompts_file: str
     prompts_in_feeds: bool
     spread: int
+    insert_in_content: str
 
 
 def _spread_is_not_negative(values: Mapping[str, Any]) -> Iterator[ContentError]:
@@ -46,7 +56,16 @@ def _spread_is_not_negative(values: Mapping[str, Any]) -> Iterator[ContentError]
         yield ContentError(None, "CONNECTOR_PROMPTS_SPREAD", "must not be negative", "use 0 or more")
 
 
-SPEC = SettingsSpec(PREFIXES, DEFAULTS, checks=(_spread_is_not_negative,))
+def _choices_are_known(values: Mapping[str, Any]) -> Iterator[ContentError]:
+    for name, allowed in CHOICES.items():
+        if name in values and values[name] not in allowed:
+            yield ContentError(
+                None, name, f"must be one of {', '.join(map(repr, allowed))}, not {values[name]!r}",
+                f"set it to one of those, e.g. the default {DEFAULTS[name]!r}",
+            )
+
+
+SPEC = SettingsSpec(PREFIXES, DEFAULTS, checks=(_spread_is_not_negative, _choices_are_known))
 
 
 def plugin_settings(settings: Mapping[str, Any]) -> QuoteActionSettings:
@@ -64,4 +83,5 @@ def _make(values: dict[str, Any]) -> QuoteActionSettings:
         prompts_file=values["CONNECTOR_PROMPTS_FILE"],
         prompts_in_feeds=values["CONNECTOR_PROMPTS_IN_FEEDS"],
         spread=values["CONNECTOR_PROMPTS_SPREAD"],
+        insert_in_content=values["QUOTEACTION_INSERT_IN_CONTENT"],
     )

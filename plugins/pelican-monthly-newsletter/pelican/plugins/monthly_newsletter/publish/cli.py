@@ -1,7 +1,11 @@
-"""`invoke publish-newsletter`: the command around the publisher. Dry run unless told otherwise."""
+"""``pelican-newsletter publish``: the command around the publisher. Dry run unless told otherwise.
+
+``invoke publish-newsletter`` runs the same command with the same flags.
+"""
 
 from __future__ import annotations
 
+import argparse
 import re
 import sys
 from collections.abc import Callable, Mapping
@@ -151,4 +155,37 @@ def _known_campaign_id(record_path: Path, issue_key: str) -> str | None:
     return data.get("campaign_id") if data.get("issue_key") == issue_key else None
 
 
-__all__ = ["Secret", "publish_newsletter"]
+def argument_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pelican-newsletter",
+        description="The monthly newsletter's commands. The build (pelican) writes the campaign files; "
+        "this publishes them to Mailchimp.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    publish = commands.add_parser(
+        "publish",
+        help="publish an issue to Mailchimp; a dry run unless --test-email, --schedule or --send",
+        description="Publish a newsletter issue to Mailchimp; a dry run unless --test-email, --schedule or --send.",
+    )
+    publish.add_argument("--month", required=True, help="the issue month, YYYY-MM (its campaign files come from the build)")
+    publish.add_argument("--send", action="store_true", help="send to the whole audience now (asks for confirmation unless --yes)")
+    publish.add_argument("--yes", action="store_true", help="do not ask for confirmation (non-interactive use)")
+    publish.add_argument("--test-email", default="", metavar="ADDRESSES",
+                         help="send a test to these addresses only, separated by commas")
+    publish.add_argument("--schedule", default="", metavar="TIME",
+                         help="schedule the send, e.g. 2026-12-01T09:00+00:00 (quarter hours only)")
+    publish.add_argument("--site", type=Path, default=Path("."), metavar="FOLDER",
+                         help="the site's folder, holding campaigns/ and .env (default: the current folder)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The console script ``pelican-newsletter``; argparse exits 2 on a usage error."""
+    options = argument_parser().parse_args(argv)
+    return publish_newsletter(
+        options.month, options.site.resolve(), send=options.send, yes=options.yes,
+        test_email=options.test_email, schedule=options.schedule,
+    )
+
+
+__all__ = ["Secret", "argument_parser", "main", "publish_newsletter"]

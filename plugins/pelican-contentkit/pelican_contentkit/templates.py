@@ -1,0 +1,51 @@
+"""Default templates shipped inside a plugin, used when the theme has none of that name.
+
+Pelican gives every generator its own Jinja environment whose loader is a ``ChoiceLoader``:
+``THEME_TEMPLATES_OVERRIDES`` and the theme's ``templates/`` first, then Pelican's ``simple``
+theme, then the ``!simple/`` and ``!theme/`` prefixes. A plugin's folder goes right after the
+theme's loader, so a theme (or an override folder) that has a template of the same name wins,
+and a theme without one (``notmyidea``, ``simple``) gets the plugin's.
+
+Each plugin calls :func:`add_default_templates` with its own folder from a ``generator_init``
+handler (every generator, the plugins' own included, has its own environment).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, TemplateNotFound, meta
+
+
+def add_default_templates(environment: Environment, folder: Path) -> None:
+    """Put ``folder`` after the theme's templates in ``environment``'s loader (once)."""
+    loader = environment.loader
+    searchpath = [str(folder)]
+    if not isinstance(loader, ChoiceLoader):  # not the environment Pelican makes: leave it alone
+        return
+    if any(getattr(existing, "searchpath", None) == searchpath for existing in loader.loaders):
+        return
+    loader.loaders.insert(1, FileSystemLoader(searchpath))
+
+
+def template_references(environment: Environment, name: str, wanted: str) -> bool:
+    """Whether template ``name``, or any template it extends, includes or imports (by a
+    constant name, followed all the way down), refers to template ``wanted``."""
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        assert environment.loader is not None
+        try:
+            source, _, _ = environment.loader.get_source(environment, current)
+        except TemplateNotFound:
+            continue
+        for referenced in meta.find_referenced_templates(environment.parse(source)):
+            if referenced == wanted:
+                return True
+            if referenced is not None:
+                todo.append(referenced)
+    return False
