@@ -6,8 +6,11 @@ what was built. Nothing here touches the network.
 
 from pelican import signals
 
+from pelican_contentkit import problems
+
 from .generator import get_generators
 
 
 def register():
+    problems.connect()
     signals.get_generators.connect(get_generators)

@@ -10,21 +10,28 @@ See README ("QuoteActions and connector prompts") for the content model.
 
 from pelican import signals
 
+from pelican_contentkit import problems
+
 from . import handlers
 from .model import ConnectorPrompt, QuoteAction
-from .parsing import load_connector_prompts, load_quoteactions, quoteaction_for
+from .parsing import load_connector_prompts, load_quoteactions
 
 __all__ = [
     "ConnectorPrompt",
     "QuoteAction",
     "load_connector_prompts",
     "load_quoteactions",
-    "quoteaction_for",
     "register",
 ]
 
 
+# The article and page metadata this plugin reads (not typos, for the content check).
+ARTICLE_FIELDS = ("connector_prompt", "quoteaction")
+
+
 def register():
+    problems.connect()
+    problems.declare_fields(__name__, ARTICLE_FIELDS)
     signals.article_generator_finalized.connect(handlers.attach_to_articles)
     signals.get_generators.connect(handlers.archive_generator)
     signals.feed_generated.connect(handlers.add_to_feed_items)
