@@ -157,3 +157,13 @@ def test_plain_pelican_stops_with_the_problems_and_a_nonzero_exit(tmp_path):
     assert "ContentErrors: 1 problem in the content:" in output
     assert "[Catgory]: unknown field. Fix: did you mean 'Category:'?" in output
     assert not list((tmp_path / "out").rglob("*.html"))
+
+
+def test_with_content_problems_warn_the_build_logs_them_and_writes(tmp_path, caplog):
+    make_content(tmp_path, {"articles/first.md": first_with().replace("Category:", "Catgory:")})
+    overrides = {**production_overrides(tmp_path), "CONTENT_PROBLEMS": "warn"}
+    assert build_site(ROOT / "publishconf.py", overrides) == 0
+    assert (tmp_path / "output/first-steps/index.html").is_file()
+    assert any("[content]" in r.getMessage() and "[Catgory]: unknown field" in r.getMessage() for r in caplog.records)
+    # The check is not a build: it reports the problem either way.
+    assert len(check_content(ROOT / "pelicanconf.py", {"PATH": str(tmp_path / "content"), "CONTENT_PROBLEMS": "warn"})) == 1

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -32,13 +33,20 @@ from pelican_contentkit.errors import ContentError, ContentErrors
 
 logger = logging.getLogger(__name__)
 
-PROBLEMS_KEY = "CONTENT_PROBLEMS"
+PROBLEMS_KEY = "CONTENT_PROBLEMS_FOUND"
 CHECK_ONLY_SETTING = "CONTENT_CHECK_ONLY"
+# "stop" (the default): problems stop the build before it writes. "warn": they are logged as
+# warnings and the build goes on, as plain Pelican does (for a site adopting the plugins).
+MODE_SETTING = "CONTENT_PROBLEMS"
+MODES = ("stop", "warn")
+LOG_PREFIX = "[content]"
 LOGGED_FIX = "correct the file as the message says (Pelican could not use it as it is)"
 
-# Fields each plugin reads from articles and pages, by the plugin's module name (static
-# declarations made by register(), like signal connections; which of them count is decided
-# per build by the plugins Pelican loaded).
+# The plugins that use the reading half, and the fields each reads from articles and pages,
+# by the plugin's module name: static declarations made by register(), like signal
+# connections, which outlive a build as they do. Which of them count is decided per build
+# by the plugins Pelican loaded.
+_users: set[str] = set()
 _declared_fields: dict[str, frozenset[str]] = {}
 
 
@@ -85,11 +93,13 @@ class ContentProblems:
         return sorted(problems.values(), key=lambda p: (p.path or "", p.line or 0, p.field or "", p.problem))
 
 
-def connect() -> None:
-    """Connect the reading half (the ledger, the log capture, the generic checks, the gate).
-    Idempotent: every feature plugin calls it."""
+def connect(plugin: str) -> None:
+    """Connect the reading half (the ledger, the log capture, the generic checks, the gate)
+    for ``plugin`` (its module name). Idempotent: every feature plugin calls it. A build that
+    loads none of these plugins is left alone."""
     from pelican_contentkit import content_checks
 
+    _users.add(plugin)
     signals.initialized.connect(start_reading)
     signals.all_generators_finalized.connect(content_checks.check_generators)
     signals.get_writer.connect(gate)
@@ -176,11 +186,17 @@ def start_reading(pelican_object) -> None:
     _stop_capture()  # a previous build in this process that raised before its gate
     settings = pelican_object.settings
     loaded = {getattr(plugin, "__name__", "") for plugin in getattr(pelican_object, "plugins", [])}
+    if not loaded & _users:
+        settings.pop(PROBLEMS_KEY, None)
+        return
+    mode = settings.get(MODE_SETTING, "stop")
+    if mode not in MODES:
+        raise ContentError(None, MODE_SETTING, f"{mode!r} is not one of {', '.join(map(repr, MODES))}", "set it to 'stop' (the default) or 'warn'")
     fields = set().union(*(fields for name, fields in _declared_fields.items() if name in loaded))
     problems = ContentProblems(str(settings["PATH"]), fields)
     settings[PROBLEMS_KEY] = problems
     reset_log_deduplication()
-    _LogCapture(problems).attach()
+    _LogCapture(problems, swallow=mode == "stop" or bool(settings.get(CHECK_ONLY_SETTING))).attach()
 
 
 def gate(pelican_object):
@@ -192,9 +208,16 @@ def gate(pelican_object):
     problems.open = False
     problems.texts.clear()
     found = problems.all()
+    check_only = bool(pelican_object.settings.get(CHECK_ONLY_SETTING))
+    if found and pelican_object.settings.get(MODE_SETTING, "stop") == "warn" and not check_only:
+        logged = {id(problem) for problem in problems.logged}  # Pelican showed those itself
+        for problem in found:
+            if id(problem) not in logged:
+                logger.warning("%s %s", LOG_PREFIX, problem.message)
+        return None
     if found:
         raise ContentErrors(found)
-    if pelican_object.settings.get(CHECK_ONLY_SETTING):
+    if check_only:
         raise ReadingFinished()
     return None
 
@@ -203,13 +226,15 @@ def gate(pelican_object):
 
 
 class _LogCapture(logging.Handler):
-    """On the ``pelican`` logger while reading: warnings and errors become problems (shown
-    once, in the list of problems, rather than printed as they come); the rest goes on to
-    the usual handlers."""
+    """On the ``pelican`` logger while reading: warnings and errors become problems. With
+    ``swallow`` (problems stop the build) they are shown once, in the list of problems,
+    rather than printed as they come, and a logged error no longer ends the build at once;
+    the rest goes on to the usual handlers."""
 
-    def __init__(self, problems: ContentProblems) -> None:
+    def __init__(self, problems: ContentProblems, swallow: bool) -> None:
         super().__init__(logging.DEBUG)
         self.problems = problems
+        self.swallow = swallow
         self._target = logging.getLogger("pelican")
 
     def attach(self) -> None:
@@ -217,8 +242,9 @@ class _LogCapture(logging.Handler):
 
         self._propagate = self._target.propagate
         self._fatal_level = FatalLogger.fatal_lvl
-        FatalLogger.fatal_lvl = logging.CRITICAL + 1  # a logged error is a problem now, not a crash
-        self._target.propagate = False
+        if self.swallow:
+            FatalLogger.fatal_lvl = logging.CRITICAL + 1  # a logged error is a problem now, not a crash
+            self._target.propagate = False
         self._target.addHandler(self)
 
     def detach(self) -> None:
@@ -229,6 +255,10 @@ class _LogCapture(logging.Handler):
         FatalLogger.fatal_lvl = self._fatal_level
 
     def emit(self, record: logging.LogRecord) -> None:
+        if not self.swallow:
+            if record.levelno >= logging.WARNING:
+                self.problems.logged.append(logged_problem(record, self.problems.content_path))
+            return
         if record.levelno < logging.WARNING or record.name == __name__:
             for handler in logging.getLogger().handlers:
                 if record.levelno >= handler.level:
@@ -258,6 +288,11 @@ def logged_problem(record: logging.LogRecord, content_path: str) -> ContentError
         message = record.getMessage()
     except Exception:  # a plugin's malformed log call
         message = str(record.msg)
+    # "Could not process %s" is logged from inside the except block, without the exception
+    # (unless DEBUG): the exception being handled says why.
+    handling = sys.exc_info()[1]
+    if record.levelno >= logging.ERROR and handling is not None and record.exc_info is None:
+        message = f"{message}: {handling}"
     content = os.path.realpath(content_path)
     args = record.args if isinstance(record.args, tuple) else ()
     candidates = [str(getattr(arg, "source_path", arg)) for arg in args if isinstance(arg, str | os.PathLike) or hasattr(arg, "source_path")]

@@ -12,5 +12,5 @@ from .generator import get_generators
 
 
 def register():
-    problems.connect()
+    problems.connect(__name__)
     signals.get_generators.connect(get_generators)

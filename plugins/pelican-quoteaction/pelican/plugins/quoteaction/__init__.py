@@ -30,7 +30,7 @@ ARTICLE_FIELDS = ("connector_prompt", "quoteaction")
 
 
 def register():
-    problems.connect()
+    problems.connect(__name__)
     problems.declare_fields(__name__, ARTICLE_FIELDS)
     signals.article_generator_finalized.connect(handlers.attach_to_articles)
     signals.get_generators.connect(handlers.archive_generator)
