@@ -95,7 +95,7 @@ def check_generators(generators: Sequence[Any]) -> None:
     loop_labels = [ledger_module.label(link) for link in loops]
     # Files read through a loop are the loop's problem alone.
     found.logged = [
-        p for p in found.logged if not any(_inside(path, loop_labels) for path in (p.path, *getattr(p, "files", ())))
+        p for p in found.logged if not any(_inside(path, loop_labels) for path in (p.path, *p.files))
     ]
 
     items: list[tuple[str, Any]] = []

@@ -56,6 +56,20 @@ class ReadingFinished(Exception):
     exitcode = 0
 
 
+class LoggedProblem(ContentError):
+    """A problem Pelican logged while reading, with every content file its message names
+    (``files``) and the content paths it names that do not exist (``missing_files``: the
+    target of a link or image, which the plugins' checks report on the file linking to it)."""
+
+    def __init__(self, path: str, problem: str, files: tuple[str, ...] = (), missing_files: tuple[str, ...] = ()) -> None:
+        super().__init__(path, None, problem, LOGGED_FIX)
+        self.files = files
+        self.missing_files = missing_files
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (LoggedProblem, (self.path, self.problem, self.files, self.missing_files))
+
+
 class ContentProblems:
     """One build's problems: those plugins reported, and those Pelican logged while reading.
 
@@ -65,7 +79,7 @@ class ContentProblems:
         self.content_path = content_path
         self.plugin_fields = frozenset(fields)
         self.reported: list[ContentError] = []
-        self.logged: list[ContentError] = []
+        self.logged: list[LoggedProblem] = []
         self.open = True
         # The raw text of each article and page looked at (for the header scan), by path.
         self.texts: dict[str, str | ContentError] = {}
@@ -84,8 +98,7 @@ class ContentProblems:
         said = " ".join(problem.message for problem in self.reported)
         logged = [
             p for p in self.logged
-            if not named & {p.path, *getattr(p, "files", ())}
-            and not any(missing in said for missing in getattr(p, "missing_files", ()))
+            if not named & {p.path, *p.files} and not any(missing in said for missing in p.missing_files)
         ]
         problems: dict[str, ContentError] = {}
         for problem in self.reported + logged:
@@ -281,7 +294,7 @@ def _stop_capture() -> None:
 _ABSOLUTE_PATH = re.compile(r"(/[^\s'\"`:,;]+)")
 
 
-def logged_problem(record: logging.LogRecord, content_path: str) -> ContentError:
+def logged_problem(record: logging.LogRecord, content_path: str) -> LoggedProblem:
     """A problem for one record Pelican logged: the file it names (the first content file
     among its arguments or in its text), and what it says."""
     try:
@@ -312,9 +325,4 @@ def logged_problem(record: logging.LogRecord, content_path: str) -> ContentError
     if named:
         message = message.replace(named, where)
     text = "; ".join(line.strip() for line in message.strip().splitlines() if line.strip()).rstrip(".")
-    problem = ContentError(where, None, f"Pelican: {text}", LOGGED_FIX)
-    # A file it names that does not exist: a link's or image's target, which the plugins'
-    # checks report on the file that links to it.
-    problem.missing_files = tuple(missing)
-    problem.files = tuple(files)  # every content file it names
-    return problem
+    return LoggedProblem(where, f"Pelican: {text}", tuple(files), tuple(missing))
