@@ -106,19 +106,13 @@ class ContentProblems:
         return sorted(problems.values(), key=lambda p: (p.path or "", p.line or 0, p.field or "", p.problem))
 
 
-def connect(plugin: str | None = None) -> None:
+def connect(plugin: str) -> None:
     """Connect the reading half (the ledger, the log capture, the generic checks, the gate)
     for ``plugin`` (its module name). Idempotent: every feature plugin calls it. A build that
-    loads none of these plugins is left alone.
-
-    Blinker calls a signal's receivers in the order they were connected: a plugin whose own
-    ``get_writer`` receiver prepares the writing (fastbuild) calls ``connect()`` without a
-    name first, so the gate stops a build before that receiver runs, whatever the order in
-    which Pelican registers the plugins."""
+    loads none of these plugins is left alone."""
     from pelican_contentkit import content_checks
 
-    if plugin is not None:
-        _users.add(plugin)
+    _users.add(plugin)
     signals.initialized.connect(start_reading)
     signals.all_generators_finalized.connect(content_checks.check_generators)
     signals.get_writer.connect(gate)

@@ -12,13 +12,10 @@ them to it. Settings: ``FASTBUILD_*`` (:mod:`pelican.plugins.fastbuild.settings`
 
 from pelican import signals
 
-from pelican_contentkit import problems
-
 from . import reading, writing
 
 
 def register():
-    problems.connect()  # the content gate runs before provide_writer (it stops a build with problems)
     signals.readers_init.connect(reading.use_parallel_markdown_reader)
     signals.article_generator_init.connect(reading.start_build)
     signals.page_generator_init.connect(reading.add_generator)
