@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+from pelican_contentkit.problems import gate as content_gate
 from pelican.contents import Content
 from pelican.generators import Generator
 from pelican.plugins._utils import plugin_enabled
@@ -396,6 +397,9 @@ def provide_writer(pelican_object):
     if not plugin_enabled(__package__, settings.get("PLUGINS")):  # handlers outlive the build that connected them
         return None
     options = fastbuild_settings(settings)
+    # Blinker calls get_writer's receivers in no set order: the content gate first, so a build
+    # it stops never installs the body watch below (undone only at finalized).
+    content_gate(pelican_object)
     pelican_object.fastbuild_writers = created = []
     if options.render_cache and settings.get("CACHE_CONTENT"):
         _install_body_watch()
