@@ -167,3 +167,10 @@ def test_with_content_problems_warn_the_build_logs_them_and_writes(tmp_path, cap
     assert any("[content]" in r.getMessage() and "[Catgory]: unknown field" in r.getMessage() for r in caplog.records)
     # The check is not a build: it reports the problem either way.
     assert len(check_content(ROOT / "pelicanconf.py", {"PATH": str(tmp_path / "content"), "CONTENT_PROBLEMS": "warn"})) == 1
+
+
+def test_what_pelican_warns_about_while_reading_is_a_problem_with_the_file_and_line(tmp_path):
+    content = make_content(tmp_path, {"articles/first.md": first_with("Date: 2025-03-05 10:00\n")})
+    (problem,) = check(content)
+    assert "articles/first.md:7 [Date]: Pelican: Duplicate definition of `date` for " in problem
+    assert problem.endswith("Using first one. Fix: correct the file as the message says (Pelican could not use it as it is)")

@@ -61,13 +61,16 @@ class LoggedProblem(ContentError):
     (``files``) and the content paths it names that do not exist (``missing_files``: the
     target of a link or image, which the plugins' checks report on the file linking to it)."""
 
-    def __init__(self, path: str, problem: str, files: tuple[str, ...] = (), missing_files: tuple[str, ...] = ()) -> None:
-        super().__init__(path, None, problem, LOGGED_FIX)
+    def __init__(
+        self, path: str, problem: str, files: tuple[str, ...] = (), missing_files: tuple[str, ...] = (),
+        field: str | None = None, line: int | None = None,
+    ) -> None:
+        super().__init__(path, field, problem, LOGGED_FIX, line)
         self.files = files
         self.missing_files = missing_files
 
     def __reduce__(self):  # type: ignore[no-untyped-def]
-        return (LoggedProblem, (self.path, self.problem, self.files, self.missing_files))
+        return (LoggedProblem, (self.path, self.problem, self.files, self.missing_files, self.field, self.line))
 
 
 class ContentProblems:
@@ -325,4 +328,24 @@ def logged_problem(record: logging.LogRecord, content_path: str) -> LoggedProble
     if named:
         message = message.replace(named, where)
     text = "; ".join(line.strip() for line in message.strip().splitlines() if line.strip()).rstrip(".")
-    return LoggedProblem(where, f"Pelican: {text}", tuple(files), tuple(missing))
+    field, line = _field_named(text, source)
+    return LoggedProblem(where, f"Pelican: {text}", tuple(files), tuple(missing), field, line)
+
+
+_DUPLICATE_FIELD = re.compile(r"^Duplicate definition of `([A-Za-z0-9_-]+)`")
+
+
+def _field_named(message: str, source: str | None) -> tuple[str | None, int | None]:
+    """The field (and its line, the last definition) of "Duplicate definition of `date` ..."."""
+    from pelican_contentkit.header import scan_header
+    from pelican_contentkit.reading import read_content_file
+
+    match = _DUPLICATE_FIELD.match(message)
+    if not match or source is None:
+        return None, None
+    key = match.group(1).lower()
+    try:
+        line = scan_header(read_content_file(source, label(source))).line_of(key)
+    except (ContentError, OSError):
+        line = None
+    return key[:1].upper() + key[1:], line
