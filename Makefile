@@ -1,5 +1,5 @@
 # Networker: two commands on a fresh machine with python3 and make.
-#   make build   set up .venv, check the content, build site + newsletter + feeds into output/
+#   make build   set up .venv, read the content once (stop on a problem), build site + newsletter + feeds into output/
 #   make test    set up .venv (and the HTML checker, where npm is present), run the tests
 #   make serve   build with development settings and serve on http://localhost:8000 with live reload
 #   make lint    ruff and mypy (the configuration is in pyproject.toml); fails on any finding

@@ -85,6 +85,10 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
+# Fields every article must have (`invoke check` and the build stop when one is missing);
+# pages need a Title (Pelican's own default for both).
+CONTENT_REQUIRED_FIELDS = ["title", "date", "category", "summary"]
+
 # Networker's plugins are installed distributions (plugins/*, `make build` installs them);
 # Pelican finds namespace plugins by name.
 PLUGINS = ["quoteaction", "monthly_newsletter", "reader_features", "sitemap", "fastbuild"]

@@ -1,10 +1,11 @@
 """Networker's tasks (invoke), in the shape of Pelican's quickstart plus the project's own.
 
-    invoke production     check content, build site + newsletter + feeds with publishconf.py (`make build`)
+    invoke production     build site + newsletter + feeds with publishconf.py (`make build`): one reading
+                          of the content, stopped before writing on a problem
     invoke build          development build with pelicanconf.py
     invoke livereload     development build, serve on localhost:8000, rebuild and reload on change;
                           the newsletter email preview is at /newsletter-preview/
-    invoke check          check all content without building (also the first step of `production`)
+    invoke check          read and check all content without writing anything (the reading half of the build)
     invoke new-article "Title" / new-quoteaction YYYY-MM / new-newsletter YYYY-MM
     invoke screenshots    README screenshots of the sample site (docs/screenshots/)
     invoke lighthouse     Lighthouse (mobile) scores of the home page and the newest article
@@ -99,8 +100,7 @@ def preview(c):
 
 @task(name="production")
 def production(c):
-    """Everything `make build` does: check the content, then build the production site, newsletter and feeds"""
-    check(c, settings=CONFIG["settings_publish"])
+    """Everything `make build` does: read the content once, stop on a problem, else build the production site, newsletter and feeds"""
     preview(c)
 
 
@@ -112,7 +112,7 @@ def production(c):
     }
 )
 def check(c, content="", format="text", settings=CONFIG["settings_base"]):  # noqa: A002 - the option is --format
-    """Check all content for mistakes without building: exit 0 when clean, 1 with the list of problems"""
+    """Read and check all content as the build does, writing nothing: exit 0 when clean, 1 with the list of problems"""
     from pelican_contentkit.check import run_check
 
     os.chdir(ROOT)
@@ -159,7 +159,8 @@ CONTENT_HELP = "the content folder (default: PATH of pelicanconf.py, content/)"
 @task(name="new-article", help={"title": "the article's title, in quotes", "content": CONTENT_HELP})
 def new_article(c, title, content=""):
     """Create content/articles/<slug>.md as a draft with every field and what to fill in"""
-    from pelican_contentkit.check import SourceFile, markdown_files, parse_header, source_slug
+    from pelican_contentkit.check import markdown_files, slug_of
+    from pelican_contentkit.header import scan_header
     from pelican_contentkit.scaffold import article_file
     from pelican_contentkit.markup import markdown_from_settings
     from pelican.plugins.quoteaction.parsing import read_connector_prompts
@@ -168,16 +169,16 @@ def new_article(c, title, content=""):
     settings = _content_settings(content)
     content = Path(settings["PATH"])
     title = title.strip()
-    slug = source_slug(SourceFile("article", Path(), "", {"title": _field(title)}, "", 1), settings)
+    slug = slug_of(title, "", settings)
     if not slug:
         sys.stderr.write("The title needs at least one letter or digit.\n")
         raise Exit(code=1)
     categories = set()
     for path in markdown_files(content, settings["ARTICLE_PATHS"], settings["IGNORE_FILES"]):
-        fields = parse_header(path.read_text(encoding="utf-8", errors="replace"))[0]
-        if fields.get("category") and fields["category"].value:
-            categories.add(fields["category"].value)
-        if source_slug(SourceFile("article", path, "", fields, "", 1), settings) == slug:
+        header = scan_header(path.read_text(encoding="utf-8-sig", errors="replace"))
+        if header.value("category"):
+            categories.add(header.value("category"))
+        if slug_of(header.value("title"), header.value("slug"), settings) == slug:
             sys.stderr.write(
                 f"{path}: already has the slug {slug!r}, so a new article with this title would replace it. "
                 "Fix: choose another title, or edit that article.\n"
@@ -189,12 +190,6 @@ def new_article(c, title, content=""):
     folder = (settings["ARTICLE_PATHS"] or [""])[0]
     relative, text = article_file(title, site_now(), slug, settings["AUTHOR"] or "", sorted(categories), prompt_ids, folder)
     _create(relative, text, content)
-
-
-def _field(value):
-    from pelican_contentkit.check import Field
-
-    return Field(value, 1)
 
 
 def _month_or_exit(month):

@@ -7,9 +7,10 @@
     python -m bench.build_one dev-rebuilds --content C --output O --cache D --runs R --json
 
 - ``plain``: stock Pelican with bench/plain_pelicanconf.py (notmyidea, no plugins).
-- ``networker``: what ``make build`` does after the content check: ``build_site`` with
-  publishconf.py, then the Pagefind index.
-- ``check``: the content check alone (``check_content``, as ``invoke check`` runs it).
+- ``networker``: what ``make build`` does: ``build_site`` with publishconf.py (one reading of
+  the content, checked, then the writing), then the Pagefind index.
+- ``check``: the content check alone (``check_content``, as ``invoke check`` runs it: the
+  build's reading, stopped before the writing).
 - ``newsletter``: a ``networker`` build with ``NewsletterGenerator.generate_output`` (and the
   email rendering inside it) timed.
 - ``dev-rebuilds``: ``invoke livereload``'s build (pelicanconf.py with the content cache, in
@@ -79,12 +80,9 @@ def build_dev(content: Path, output: Path, cache: Path) -> tuple[int, float, flo
 
 
 def check(content: Path) -> int:
-    from pelican.settings import read_settings
-
     from pelican_contentkit.check import check_content
 
-    settings = read_settings(str(ROOT / "publishconf.py"), override={"PATH": str(content)})
-    problems = check_content(settings, CHECK_TODAY)
+    problems = check_content(ROOT / "publishconf.py", {"PATH": str(content)}, CHECK_TODAY)
     for problem in problems[:20]:
         print(problem.message, file=sys.stderr)
     return 1 if problems else 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 
 import feedparser
 import pytest
@@ -136,15 +135,18 @@ def test_feeds_carry_quoteaction_and_prompt_only_when_asked(tmp_path):
     assert "Your action is to" not in (output / "oct-one/index.html").read_text().split("quoteaction")[0]
 
 
-def test_a_month_without_quoteaction_is_a_build_warning(tmp_path, caplog):
+def test_a_month_without_quoteaction_stops_the_build_unless_switched_off(tmp_path):
+    from pelican_contentkit.errors import ContentErrors
+
     files = {key: value for key, value in SITE.items() if key != "quoteactions/2026-09.md"}
-    with caplog.at_level(logging.WARNING, logger="pelican.plugins.quoteaction.handlers"):
-        build(tmp_path, files, NEWSLETTER_MONTHS=["2026-10"])  # the September newsletter would fail
-    warnings = [record.getMessage() for record in caplog.records if record.name == "pelican.plugins.quoteaction.handlers"]
-    assert warnings == [
-        "[quoteaction] 2026-09 has articles but no QuoteAction: add content/quoteactions/2026-09.md "
-        "(`invoke new-quoteaction 2026-09`)"
+    with pytest.raises(ContentErrors) as raised:
+        build(tmp_path / "on", files, NEWSLETTER_MONTHS=["2026-10"])  # the September newsletter would fail
+    assert [error.message.split("content/", 1)[-1] for error in raised.value.errors] == [
+        "quoteactions/2026-09.md: 2026-09 has 2 published articles but no QuoteAction: this file does not exist."
+        " Fix: create it with `invoke new-quoteaction 2026-09` and fill in the quote and the action"
     ]
+    output = build(tmp_path / "off", files, NEWSLETTER_MONTHS=["2026-10"], QUOTEACTION_WARN_MISSING=False)
+    assert (output / "index.html").is_file()
 
 
 @pytest.mark.parametrize(
@@ -174,7 +176,7 @@ def test_a_month_without_quoteaction_is_a_build_warning(tmp_path, caplog):
         ),
         (
             {"articles/b.md": article("oct-two", "2026-10-09 08:00", extra="Connector_prompt: reconect")},
-            "articles/b.md [Connector_prompt]: 'reconect' is not the id of a connector prompt.",
+            "articles/b.md:8 [Connector_prompt]: 'reconect' is not the id of a prompt in",
         ),
     ],
 )

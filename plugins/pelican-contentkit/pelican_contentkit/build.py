@@ -1,7 +1,9 @@
 """Run a Pelican build the way Networker's commands need it.
 
-- A :class:`~networker.errors.ContentError` raised anywhere in the build ends it with
-  the author-facing message and exit code 1, never a traceback.
+- The content is read once (:mod:`pelican_contentkit.problems`): when the reading found
+  problems the build stops before writing, prints the same list as ``invoke check``
+  and returns 1, never a traceback. A :class:`~pelican_contentkit.errors.ContentError`
+  raised anywhere else in the build ends it the same way.
 - Errors logged by Pelican (a broken ``{filename}`` link, say) fail the build too.
 - A clean build (``DELETE_OUTPUT_DIRECTORY``, as in publishconf.py) is made in a
   sibling folder and swapped into place only when the whole build succeeded, so a
@@ -41,7 +43,9 @@ def build_site(settings_file: str | Path, overrides: dict[str, Any] | None = Non
     from pelican.log import init as init_logging
     from pelican.settings import read_settings
 
-    from pelican_contentkit.errors import ContentError
+    from pelican_contentkit.check import format_text
+    from pelican_contentkit.errors import ContentError, ContentErrors
+    from pelican_contentkit.problems import stop_reading
 
     init_logging(level=logging.INFO if verbose else logging.WARNING, fatal="errors")
     reset_log_deduplication()
@@ -56,6 +60,11 @@ def build_site(settings_file: str | Path, overrides: dict[str, Any] | None = Non
     started = time.perf_counter()
     try:
         Pelican(settings).run()
+    except ContentErrors as errors:
+        _discard(staging_output, staged)
+        print(format_text(errors.errors), file=sys.stderr)
+        print("Build stopped before writing anything.", file=sys.stderr)
+        return errors.exitcode
     except ContentError as error:
         _discard(staging_output, staged)
         print(f"Build failed: {error}", file=sys.stderr)
@@ -67,6 +76,8 @@ def build_site(settings_file: str | Path, overrides: dict[str, Any] | None = Non
         _discard(staging_output, staged)
         print("Build failed: an error was logged (see the messages above).", file=sys.stderr)
         return 1
+    finally:
+        stop_reading()
 
     if staged:
         _replace_dir(staging_output, final_output)

@@ -32,6 +32,9 @@ class ContentError(Exception):
         fix = f" Fix: {self.fix}" if self.fix else ""
         return f"{where}{field}: {self.problem}.{fix}"
 
+    def __reduce__(self):  # pickled with the context when Pelican caches content
+        return (ContentError, (self.path, self.field, self.problem, self.fix, self.line))
+
     def as_dict(self) -> dict[str, str | int | None]:
         return {"file": self.path, "line": self.line, "field": self.field, "problem": self.problem, "fix": self.fix}
 
@@ -42,6 +45,9 @@ class ContentErrors(ContentError):
     def __init__(self, errors: list[ContentError]):
         self.errors = list(errors)
         Exception.__init__(self, self.message)
+
+    def __reduce__(self):
+        return (ContentErrors, (self.errors,))
 
     @property
     def message(self) -> str:

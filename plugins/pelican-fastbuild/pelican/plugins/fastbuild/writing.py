@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+from pelican_contentkit.problems import gate as content_gate
 from pelican.contents import Content
 from pelican.generators import Generator
 from pelican.utils import sanitised_join
@@ -364,6 +365,9 @@ def writer_class(pelican_object):
     process, the writer that renders pages on every core; else None (Pelican's own)."""
     settings = pelican_object.settings
     options = fastbuild_settings(settings)
+    # Blinker calls get_writer's receivers in no set order: the content gate first, so a build
+    # it stops never installs the body watch below (undone only at finalized).
+    content_gate(pelican_object)
     pelican_object.fastbuild_writers = created = []
     if options.render_cache and settings.get("CACHE_CONTENT"):
         cache = RenderCache.open(settings, pelican_object.output_path)

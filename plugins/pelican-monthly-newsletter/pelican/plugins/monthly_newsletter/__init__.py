@@ -7,10 +7,13 @@ what was built. Nothing here touches the network.
 
 from pelican import signals
 
+from pelican_contentkit import problems
+
 from .generator import add_default_templates, get_generators, keep_folder_out_of_articles
 
 
 def register():
+    problems.connect(__name__)
     signals.initialized.connect(keep_folder_out_of_articles)
     signals.generator_init.connect(add_default_templates)
     signals.get_generators.connect(get_generators)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import difflib
 import logging
 from pathlib import Path
 
 from pelican.generators import Generator
 
+from pelican.plugins.quoteaction.parsing import missing_quoteaction_problems
 from pelican_contentkit import templates
+from pelican_contentkit.errors import ContentError, ContentErrors
 from pelican_contentkit.folders import keep_out_of_articles_and_pages
 from pelican_contentkit.markup import html_to_text, markdown_from_settings
+from pelican_contentkit.months import month_of
+from pelican_contentkit.problems import has_problems, report
 from pelican_contentkit.text import reading_minutes
 
 from .compose import compose_issues
@@ -64,20 +69,28 @@ class NewsletterGenerator(Generator):
         overrides, problems = read_overrides(
             Path(self.path) / self.newsletter.path, Path.cwd(), md, self.settings.get("TIMEZONE", "UTC")
         )
-        if problems:
-            from pelican_contentkit.errors import ContentErrors
-
-            raise problems[0] if len(problems) == 1 else ContentErrors(problems)
+        articles = self.context.get("articles", [])
         quoteactions = self.context.get("QUOTEACTIONS", {})
-        self.issues = compose_issues(
-            (issue_article(article, site_url) for article in self.context.get("articles", [])),
-            quoteactions,
-            overrides,
-            self.newsletter,
-            site_url,
-            {month: qa.source_path for month, qa in quoteactions.items()},
-            _label(Path(self.path) / self.newsletter.quoteaction_path) + "/{month}.md",
-        )
+        problems += issue_problems(overrides, articles, quoteactions, Path(self.path) / self.newsletter.quoteaction_path)
+        self.issues = []
+        # Issues are composed from complete data only: another problem (a missing QuoteAction,
+        # say) is reported by its own plugin, once.
+        if not problems and not has_problems(self.context):
+            try:
+                self.issues = compose_issues(
+                    (issue_article(article, site_url) for article in articles),
+                    quoteactions,
+                    overrides,
+                    self.newsletter,
+                    site_url,
+                    {month: qa.source_path for month, qa in quoteactions.items()},
+                    _label(Path(self.path) / self.newsletter.quoteaction_path) + "/{month}.md",
+                )
+            except ContentErrors as errors:
+                problems += errors.errors
+            except ContentError as error:
+                problems.append(error)
+        report(self.context, problems)
         self.context["NEWSLETTER_ISSUES"] = list(reversed(self.issues))  # newest first
         self.context["NEWSLETTER_INDEX_URL"] = self.newsletter.index_url
         self.context["NEWSLETTER_FEED_ATOM"] = self.newsletter.feed_atom
@@ -195,6 +208,26 @@ def keep_folder_out_of_articles(pelican_object) -> None:
 def add_default_templates(generator) -> None:
     """``generator_init``: the plugin's templates (``newsletter/*``) where the theme has none."""
     templates.add_default_templates(generator.env, TEMPLATES)
+def issue_problems(overrides, articles, quoteactions, quoteaction_folder: Path) -> list[ContentError]:
+    """Newsletter files choosing articles that are not published, and issue months of their
+    own (``Always_build: yes``) without a QuoteAction."""
+    published = {article.slug for article in articles}
+    problems: list[ContentError] = []
+    for _, override in sorted(overrides.items()):
+        unknown = [slug for slug in override.article_slugs or () if slug not in published]
+        if unknown:
+            guess = difflib.get_close_matches(unknown[0], sorted(published), n=1, cutoff=0.6)
+            problems.append(
+                ContentError(
+                    override.source_path, "Articles",
+                    f"no published article has the slug {', '.join(map(repr, unknown))}",
+                    f"did you mean {guess[0]!r}?" if guess else "use the Slug: of published articles (see content/articles/)",
+                )
+            )
+    article_months = {month_of(article.date) for article in articles}
+    issue_months = frozenset(month for month, override in overrides.items() if override.always_build and month not in article_months)
+    problems += missing_quoteaction_problems(quoteaction_folder, Path.cwd(), {}, quoteactions, issue_months)
+    return problems
 
 
 def get_generators(pelican_object):

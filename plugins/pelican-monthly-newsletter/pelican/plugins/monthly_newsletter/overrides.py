@@ -12,6 +12,7 @@ from markdown import Markdown
 from pelican_contentkit.errors import ContentError
 from pelican_contentkit.markup import html_to_text
 from pelican_contentkit.months import month_problem
+from pelican_contentkit.reading import read_content_file
 
 FIELDS = ("subject", "preview_text", "articles", "send_date", "always_build")
 LABELS = {"subject": "Subject", "preview_text": "Preview_text", "articles": "Articles", "send_date": "Send_date", "always_build": "Always_build"}
@@ -100,7 +101,12 @@ def read_overrides(folder: Path, label_root: Path, md: Markdown, timezone: str):
                 label = path.resolve().relative_to(label_root.resolve()).as_posix()
             except ValueError:
                 label = str(path)
-            override, file_problems = parse_override(label, path.read_text(encoding="utf-8"), md, timezone)
+            try:
+                text = read_content_file(path, label)
+            except ContentError as error:
+                problems.append(error)
+                continue
+            override, file_problems = parse_override(label, text, md, timezone)
             problems += file_problems
             if override is not None:
                 found[override.month] = override

@@ -13,6 +13,8 @@ See README ("QuoteActions and connector prompts") for the content model.
 
 from pelican import signals
 
+from pelican_contentkit import problems
+
 from . import handlers
 from .model import ConnectorPrompt, QuoteAction
 from .parsing import load_connector_prompts, load_quoteactions
@@ -26,7 +28,13 @@ __all__ = [
 ]
 
 
+# The article and page metadata this plugin reads (not typos, for the content check).
+ARTICLE_FIELDS = ("connector_prompt", "quoteaction")
+
+
 def register():
+    problems.connect(__name__)
+    problems.declare_fields(__name__, ARTICLE_FIELDS)
     signals.initialized.connect(handlers.keep_folder_out_of_articles)
     signals.generator_init.connect(handlers.add_default_templates)
     signals.article_generator_finalized.connect(handlers.attach_to_articles)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import logging
+from collections import Counter
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -11,14 +13,22 @@ from markupsafe import escape
 from pelican.generators import Generator
 
 from pelican_contentkit import templates
+from pelican_contentkit.errors import ContentError
 from pelican_contentkit.folders import keep_out_of_articles_and_pages
 from pelican_contentkit.markup import html_to_text, inline_html, markdown_from_settings
 from pelican_contentkit.months import month_of
+from pelican_contentkit.problems import field_line, report
 
 from .insertion import insert_into_content, inserted_html, insertion_for, without_insertion
 from .model import ConnectorPrompt, QuoteAction
-from .parsing import OFF_VALUES_QUOTEACTION, load_connector_prompts, load_quoteactions
-from .selection import CUSTOM_PROMPT_ID, ArticleFacts, choose_prompts
+from .parsing import (
+    OFF_VALUES_QUOTEACTION,
+    _label,
+    missing_quoteaction_problems,
+    read_connector_prompts,
+    read_quoteactions,
+)
+from .selection import CUSTOM_PROMPT_ID, OFF_VALUES, ArticleFacts, choose_prompts
 from .settings import DEFAULTS, plugin_settings
 
 logger = logging.getLogger(__name__)
@@ -39,13 +49,16 @@ def add_default_templates(generator) -> None:
 
 
 def attach_to_articles(generator) -> None:
-    """``article_generator_finalized``: load the data, give every article its QuoteAction and prompt."""
+    """``article_generator_finalized``: read the data, report every problem, give every article
+    its QuoteAction and prompt."""
     settings = plugin_settings(generator.settings)
     md = markdown_from_settings(generator.settings["MARKDOWN"], with_metadata=True)
     content_root = Path(generator.path)
     label_root = Path.cwd()
-    quoteactions = load_quoteactions(content_root / settings.path, label_root, md)
-    prompts = load_connector_prompts(content_root / settings.prompts_file, label_root, md)
+    parsed = read_quoteactions(content_root / settings.path, label_root, md)
+    prompts_path = content_root / settings.prompts_file
+    prompts, prompt_problems = read_connector_prompts(prompts_path, label_root, md)
+    quoteactions = parsed.by_month
 
     articles = [
         *generator.articles,
@@ -53,24 +66,27 @@ def attach_to_articles(generator) -> None:
         *generator.drafts,
         *generator.drafts_translations,
     ]
+    problems = [*parsed.problems, *prompt_problems]
+    prompt_ids = {prompt.id for prompt in prompts}
+    prompts_label = _label(prompts_path, label_root)
+    for article in articles:
+        problems += prompt_reference_problems(generator.context, article, prompt_ids, prompts_label)
+    if settings.warn_missing:
+        published = Counter(_month(article) for article in generator.articles)
+        problems += missing_quoteaction_problems(content_root / settings.path, label_root, published, quoteactions)
+    report(generator.context, problems)
+
     facts = [_article_facts(article, label_root) for article in articles]
     custom = {
         fact.key: _custom_prompt(md, fact.override)
         for fact in facts
         if fact.override and " " in fact.override.strip()
     }
-    chosen = choose_prompts(facts, prompts, custom, spread=settings.spread)
+    chosen = {} if problems else choose_prompts(facts, prompts, custom, spread=settings.spread)
     for article, fact in zip(articles, facts, strict=True):
-        article.connector_prompt = chosen[fact.key]
+        article.connector_prompt = chosen.get(fact.key)
         switched_off = str(article.metadata.get("quoteaction", "")).strip().lower() in OFF_VALUES_QUOTEACTION
         article.quoteaction = None if switched_off else quoteactions.get(_month(article))
-
-    if settings.warn_missing:
-        for month in sorted({_month(article) for article in generator.articles} - set(quoteactions)):
-            logger.warning(
-                "%s %s has articles but no QuoteAction: add %s/%s/%s.md (`invoke new-quoteaction %s`)",
-                LOG_PREFIX, month, Path(generator.path).name, settings.path, month, month,
-            )
     generator.context["QUOTEACTIONS"] = quoteactions
     generator.context["CONNECTOR_PROMPTS"] = prompts
     generator.context["QUOTEACTION_ARCHIVE_URL"] = settings.archive_url
@@ -89,6 +105,22 @@ def _insert_where_the_theme_does_not_show_them(generator, articles, mode: str) -
     for name, plan in sorted(plans.items()):
         if plan:
             logger.debug("%s %s does not show %s: added to the content", LOG_PREFIX, name, plan)
+
+
+def prompt_reference_problems(context, article, prompt_ids: set[str], prompts_label: str) -> list[ContentError]:
+    """An article's ``Connector_prompt:`` that is neither an id, a sentence nor 'none'."""
+    value = str(article.metadata.get("connector_prompt") or "").strip()
+    if not value or " " in value or value.lower() in OFF_VALUES or value in prompt_ids:
+        return []
+    guess = difflib.get_close_matches(value, sorted(prompt_ids), n=1, cutoff=0.6)
+    return [
+        ContentError(
+            _label(Path(article.source_path), Path.cwd()), "Connector_prompt",
+            f"{value!r} is not the id of a prompt in {prompts_label}",
+            f"did you mean {guess[0]!r}?" if guess else "use a prompt's id, your own sentence, or 'none'",
+            field_line(context, article.source_path, "connector_prompt"),
+        )
+    ]
 
 
 def _month(article) -> str:

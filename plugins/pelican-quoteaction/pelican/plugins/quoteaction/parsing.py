@@ -19,6 +19,7 @@ from markdown import Markdown
 from pelican_contentkit.errors import ContentError, ContentErrors
 from pelican_contentkit.markup import html_to_text, inline_html
 from pelican_contentkit.months import month_problem
+from pelican_contentkit.reading import read_content_file
 
 from .model import ConnectorPrompt, QuoteAction
 
@@ -110,9 +111,9 @@ def read_quoteactions(folder: Path, label_root: Path, md: Markdown) -> ParsedQuo
         for path in sorted(folder.glob("*.md")):
             label = _label(path, label_root)
             try:
-                files.append((label, path.read_text(encoding="utf-8")))
-            except UnicodeDecodeError:
-                problems.append(ContentError(label, None, "is not UTF-8 text", "save the file as UTF-8"))
+                files.append((label, read_content_file(path, label)))
+            except ContentError as error:
+                problems.append(error)
     # A month belongs to the file named after it; another file claiming it is a second file for that month.
     owners = {Path(label).stem: label for label, text in files if _claimed_month(text) == Path(label).stem}
     for label, text in files:
@@ -152,6 +153,27 @@ def load_quoteactions(folder: Path, label_root: Path, md: Markdown) -> dict[str,
     return parsed.by_month
 
 
+def missing_quoteaction_problems(
+    folder: Path, label_root: Path, published: dict[str, int], quoteactions: dict[str, QuoteAction], issue_months: frozenset[str] = frozenset()
+) -> list[ContentError]:
+    """A month with ``published`` articles (month -> count), or a newsletter issue of its own
+    (``issue_months``), but no QuoteAction file. A month whose file exists but has problems
+    is reported by those problems alone."""
+    present = {path.stem for path in folder.glob("*.md")} if folder.is_dir() else set()
+    problems = []
+    for month in sorted((set(published) | set(issue_months)) - set(quoteactions) - present):
+        count = published.get(month, 0)
+        reason = f"{count} published article{'s' if count != 1 else ''}" if count else "a newsletter issue (Always_build)"
+        problems.append(
+            ContentError(
+                _label(folder / f"{month}.md", label_root), None,
+                f"{month} has {reason} but no QuoteAction: this file does not exist",
+                f"create it with `invoke new-quoteaction {month}` and fill in the quote and the action",
+            )
+        )
+    return problems
+
+
 def read_connector_prompts(
     path: Path, label_root: Path, md: Markdown
 ) -> tuple[tuple[ConnectorPrompt, ...], tuple[ContentError, ...]]:
@@ -160,7 +182,9 @@ def read_connector_prompts(
     if not path.is_file():
         return (), ()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(read_content_file(path, label))
+    except ContentError as error:
+        return (), (error,)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -1,0 +1,448 @@
+"""The checks every Pelican site's articles and pages get, run on what Pelican read.
+
+At ``all_generators_finalized`` the articles and pages (and the files Pelican could not
+read) are checked: required fields, field names that look like typos, dates, Status,
+summaries, tags, two items written to one address, addresses too long for a file name,
+links and images in the HTML Pelican converted (before its link replacement), and articles
+without text. The only look at a raw file is the scan of its header for the names and
+line numbers of its fields (:mod:`pelican_contentkit.header`), which Pelican's reading
+does not keep.
+
+Nothing here knows a feature's fields: plugins declare theirs
+(:func:`pelican_contentkit.problems.declare_fields`); the required fields are settings
+(``CONTENT_REQUIRED_FIELDS`` for articles, ``CONTENT_REQUIRED_PAGE_FIELDS`` for pages,
+both Pelican's own ``["title"]`` by default).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import posixpath
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo
+
+from pelican_contentkit import problems as ledger_module
+from pelican_contentkit.errors import ContentError
+from pelican_contentkit.header import Header, scan_header
+
+MARKDOWN_EXTENSIONS = frozenset({".md", ".markdown", ".mkd", ".mdown"})
+# Pelican's own metadata fields.
+PELICAN_FIELDS = frozenset(
+    {
+        "title", "date", "modified", "category", "tags", "keywords", "author", "authors", "summary",
+        "slug", "status", "lang", "translation", "template", "save_as", "url",
+    }
+)
+DEFAULT_REQUIRED = ("title",)
+STATUSES = ("published", "draft", "hidden")
+# How far ahead a date may be before it looks like a typo rather than a scheduled post.
+FAR_FUTURE = timedelta(days=366)
+SUMMARY_MAX = 300
+# The longest file or folder name most file systems take, in bytes.
+NAME_MAX = 255
+LINK_PLACEHOLDER = re.compile(r"^(?:\{(filename|static|attach)\}|\|(filename|static|attach)\|)(.*)$")
+EXAMPLES = {
+    "title": "How to Make an Introduction",
+    "date": "2026-11-25 09:00",
+    "category": "Connecting",
+    "summary": "One sentence on what the reader will learn.",
+    "author": "Sam Lee",
+    "tags": "first, second",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """One article or page: its file, its header as written, and what Pelican read (None
+    when Pelican could not read it)."""
+
+    kind: str  # "article" or "page"
+    path: Path
+    label: str
+    header: Header
+    text: str
+    content: Any | None
+
+    def value(self, key: str) -> str:
+        return self.header.value(key)
+
+    def line_of(self, key: str) -> int | None:
+        return self.header.line_of(key)
+
+
+def check_generators(generators: Sequence[Any]) -> None:
+    """``all_generators_finalized``: report every problem of the articles and pages."""
+    from pelican.generators import ArticlesGenerator, PagesGenerator
+
+    if not generators:
+        return
+    context = generators[0].context
+    found = ledger_module.ledger(context)
+    if found is None or not found.open:
+        return
+    settings = generators[0].settings
+    content_root = Path(settings["PATH"])
+    loops = symlink_loops(content_root)
+    problems = [loop_problem(link) for link in loops]
+    loop_labels = [ledger_module.label(link) for link in loops]
+    # Files read through a loop are the loop's problem alone.
+    found.logged = [
+        p for p in found.logged if not any(_inside(path, loop_labels) for path in (p.path, *p.files))
+    ]
+
+    items: list[tuple[str, Any]] = []
+    for generator in generators:
+        if isinstance(generator, ArticlesGenerator):
+            for name in ("articles", "translations", "hidden_articles", "hidden_translations", "drafts", "drafts_translations"):
+                items += [("article", content) for content in getattr(generator, name, [])]
+        elif isinstance(generator, PagesGenerator):
+            for name in ("pages", "translations", "hidden_pages", "hidden_translations", "draft_pages", "draft_translations"):
+                items += [("page", content) for content in getattr(generator, name, [])]
+    sources: list[Source] = []
+    read_paths = set()
+    for kind, content in items:
+        path = Path(content.source_path)
+        read_paths.add(os.path.realpath(path))
+        if not _inside(ledger_module.label(path), loop_labels):
+            sources.append(_source(kind, path, content, problems, context))
+    for relative, content in sorted(context.get("generated_content", {}).items()):
+        path = content_root / relative
+        if content is not None or os.path.realpath(path) in read_paths or _inside(ledger_module.label(path), loop_labels):
+            continue
+        if path.suffix.lower() in MARKDOWN_EXTENSIONS:
+            sources.append(_source(_kind_of(relative, settings), path, None, problems, context))
+    sources = [source for source in sources if source is not None]
+    sources.sort(key=lambda s: (s.kind != "article", s.label))
+
+    today = _today(settings)
+    known = PELICAN_FIELDS | found.plugin_fields
+    for source in sources:
+        if not source.header.fields and not source.text.strip():
+            continue  # reported as empty
+        problems += metadata_problems(source, _required(source.kind, settings), known, today)
+        if source.content is None:
+            continue
+        html = getattr(source.content, "_content", "") or ""
+        problems += body_problems(source, content_root, html)
+        if source.kind == "article" and source.value("status").lower() != "draft" and not html.strip():
+            problems.append(
+                ContentError(
+                    source.label, "text", "the article has no text below its fields",
+                    "write the article after the blank line that ends the fields", source.header.body_first_line,
+                )
+            )
+    problems += address_problems([s for s in sources if s.content is not None])
+    ledger_module.report(context, problems)
+
+
+def _source(kind: str, path: Path, content: Any | None, problems: list[ContentError], context: dict[str, Any]) -> Source | None:
+    label = ledger_module.label(path)
+    if path.suffix.lower() not in MARKDOWN_EXTENSIONS:
+        return Source(kind, path, label, Header({}, 1), "", content)
+    try:
+        text = ledger_module.raw_text(context, path)
+    except ContentError as error:
+        problems.append(error)
+        return None
+    if not text.strip():
+        problems.append(
+            ContentError(label, None, "is empty", "fill it in (`invoke new-article \"Title\"` makes a template) or delete it")
+        )
+    return Source(kind, path, label, scan_header(text), text, content)
+
+
+def _kind_of(relative: str, settings: dict[str, Any]) -> str:
+    """Pages win over articles for a folder in both PAGE_PATHS and ARTICLE_PATHS, as in Pelican."""
+    for folder in settings.get("PAGE_PATHS", []):
+        if not folder or relative == folder or relative.startswith(folder.rstrip("/") + "/"):
+            return "page"
+    return "article"
+
+
+def _required(kind: str, settings: dict[str, Any]) -> tuple[str, ...]:
+    name = "CONTENT_REQUIRED_FIELDS" if kind == "article" else "CONTENT_REQUIRED_PAGE_FIELDS"
+    return tuple(field.lower() for field in settings.get(name, DEFAULT_REQUIRED))
+
+
+def _today(settings: dict[str, Any]) -> date:
+    """``CONTENT_CHECK_TODAY`` (an ISO date, passed in by the check command) or today in TIMEZONE."""
+    given = settings.get("CONTENT_CHECK_TODAY")
+    if given:
+        return date.fromisoformat(str(given))
+    return datetime.now(ZoneInfo(settings.get("TIMEZONE") or "UTC")).date()
+
+
+def _inside(path: str | None, folders: Iterable[str]) -> bool:
+    return bool(path) and any(path == folder or path.startswith(folder + "/") for folder in folders)
+
+
+# ---------------------------------------------------------------- symlink loops
+
+
+def symlink_loops(content_root: Path) -> list[Path]:
+    """Links under the content folder to a folder that contains them (Pelican follows links,
+    and would read the same files again at every level)."""
+    loops = []
+    for folder, dirs, _ in os.walk(content_root):
+        for name in dirs:
+            link = Path(folder) / name
+            if link.is_symlink():
+                target = os.path.realpath(link)
+                here = os.path.realpath(folder)
+                if here == target or here.startswith(target + os.sep):
+                    loops.append(link)
+    return sorted(loops)
+
+
+def loop_problem(link: Path) -> ContentError:
+    return ContentError(
+        ledger_module.label(link), None,
+        f"is a link to {os.readlink(link)}, a folder that contains it: Pelican would read its files again at every level",
+        "remove the link (or point it at a folder outside the content folder)",
+    )
+
+
+# ---------------------------------------------------------------- fields
+
+
+def metadata_problems(source: Source, required: Sequence[str], known: frozenset[str], today: date) -> list[ContentError]:
+    problems: list[ContentError] = []
+    label = source.label
+    typos: dict[str, str] = {}
+    for key, field in source.header.fields.items():
+        if key in known:
+            continue
+        guess = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.75)
+        if guess and guess[0] not in source.header.fields:
+            typos[guess[0]] = key
+            problems.append(
+                ContentError(label, _field_label(key), "unknown field", f"did you mean '{_field_label(guess[0])}:'?", field.line)
+            )
+    for key in required:
+        if key in typos:
+            continue  # the typo above says it all
+        example = EXAMPLES.get(key, "...")
+        if key not in source.header.fields:
+            problems.append(
+                ContentError(
+                    label, _field_label(key), f"is missing; every {source.kind} needs one",
+                    f"add a line '{_field_label(key)}: {example}' at the top of the file, before the first blank line", 1,
+                )
+            )
+        elif not source.value(key):
+            problems.append(
+                ContentError(label, _field_label(key), "is empty", f"write it after the colon, e.g. '{_field_label(key)}: {example}'", source.line_of(key))
+            )
+
+    for key in ("date", "modified"):
+        value = source.value(key)
+        if not value:
+            continue
+        when = parsed_date(value)
+        if when is None:
+            problems.append(
+                ContentError(
+                    label, _field_label(key), f"{value!r} is not a date",
+                    "write it as YYYY-MM-DD or YYYY-MM-DD HH:MM, e.g. 2026-11-25 09:00", source.line_of(key),
+                )
+            )
+        elif when.date() > today + FAR_FUTURE:
+            problems.append(
+                ContentError(
+                    label, _field_label(key), f"{value} is more than a year ahead; is the year a typo?",
+                    f"correct the date (today is {today.isoformat()}); future-dated articles stay unpublished until their date",
+                    source.line_of(key),
+                )
+            )
+    published_at, modified_at = parsed_date(source.value("date")), parsed_date(source.value("modified"))
+    if published_at and modified_at and modified_at.replace(tzinfo=None) < published_at.replace(tzinfo=None):
+        problems.append(
+            ContentError(label, "Modified", "is earlier than Date", "set Modified to the date of the last real change", source.line_of("modified"))
+        )
+
+    status = source.value("status")
+    if status and status.lower() not in STATUSES:
+        problems.append(
+            ContentError(
+                label, "Status", f"{status!r} is not a status", f"use one of {', '.join(STATUSES)} (or remove the line to publish)",
+                source.line_of("status"),
+            )
+        )
+    summary = source.value("summary")
+    if len(summary) > SUMMARY_MAX:
+        problems.append(
+            ContentError(
+                label, "Summary", f"is {len(summary)} characters; it is shown in lists, search results and the newsletter",
+                f"keep it to one or two sentences (at most {SUMMARY_MAX} characters)", source.line_of("summary"),
+            )
+        )
+    tags = source.value("tags")
+    if tags and any(not tag.strip() for tag in tags.split(",")):
+        problems.append(
+            ContentError(label, "Tags", "has an empty tag (two commas in a row, or a comma at the end)", "separate tags with single commas: 'Tags: habits, follow-up'", source.line_of("tags"))
+        )
+    return problems
+
+
+def parsed_date(value: str) -> datetime | None:
+    from pelican.utils import get_date
+
+    if not value:
+        return None
+    try:
+        return get_date(value)
+    except (ValueError, OverflowError):
+        return None
+
+
+# ---------------------------------------------------------------- addresses
+
+
+def address_problems(sources: Iterable[Source]) -> list[ContentError]:
+    """Two items written to one file (Pelican would write one over the other), and
+    addresses with a name too long for a file system."""
+    problems: list[ContentError] = []
+    first: dict[str, Source] = {}
+    for source in sources:
+        save_as = posixpath.normpath(str(getattr(source.content, "save_as", "") or ""))
+        if save_as in ("", "."):
+            continue
+        field = "Slug" if "slug" in source.header.fields else "Title"
+        slug = str(getattr(source.content, "slug", "") or "")
+        longest = max((len(part.encode("utf-8")) for part in save_as.split("/")), default=0)
+        if longest > NAME_MAX:
+            problems.append(
+                ContentError(
+                    source.label, field, f"gives an address with a name of {longest} characters; file systems take at most {NAME_MAX}",
+                    "shorten the title, or add a short 'Slug: ...' line", source.line_of(field.lower()),
+                )
+            )
+            continue
+        if save_as in first:
+            problems.append(
+                ContentError(
+                    source.label, field, f"gives the slug {slug!r}, which {first[save_as].label} already uses: one would overwrite the other",
+                    "give one of them its own 'Slug: ...' line (or a different title)", source.line_of(field.lower()),
+                )
+            )
+        else:
+            first[save_as] = source
+    return problems
+
+
+# ---------------------------------------------------------------- links and images
+
+
+class _LinkCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("a", "img"):
+            self.links.append((tag, dict(attrs)))
+
+
+def body_problems(source: Source, content: Path, body_html: str) -> list[ContentError]:
+    """Links and images in the body (``body_html``, as Pelican converted it, before its link
+    replacement) that lead nowhere."""
+    collector = _LinkCollector()
+    collector.feed(body_html)
+    problems: list[ContentError] = []
+    content_files = None
+    for tag, attrs in collector.links:
+        target = (attrs.get("src") if tag == "img" else attrs.get("href")) or ""
+        line = _line_containing(source, target)
+        if tag == "img" and not (attrs.get("alt") or "").strip():
+            problems.append(
+                ContentError(
+                    source.label, "image", f"{target} has no alt text",
+                    "describe the picture in the brackets: ![Two people shaking hands](...)", line,
+                )
+            )
+        problem = link_problem(tag, target, source, content)
+        if problem:
+            what, fix = problem
+            if fix is None:
+                content_files = content_files or [p.relative_to(content).as_posix() for p in content.rglob("*") if p.is_file()]
+                wanted_file = _resolve(content, source, _placeholder_path(target, absolute=False))
+                wanted_label = wanted_file.relative_to(content).as_posix() if wanted_file else _placeholder_path(target)
+                guess = difflib.get_close_matches(wanted_label, content_files, n=1, cutoff=0.6)
+                fix = f"did you mean {{filename}}/{guess[0]}?" if guess else "check the file name, or link to an existing file"
+                if tag == "img":
+                    fix = f"did you mean {{static}}/{guess[0]}?" if guess else "add the image file, or correct its path"
+            problems.append(ContentError(source.label, "image" if tag == "img" else "link", what, fix, line))
+    return problems
+
+
+def link_problem(tag: str, target: str, source: Source, content: Path) -> tuple[str, str | None] | None:
+    """(what is wrong, fix or None to suggest a close file) for one link or image target."""
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith(("#", "mailto:", "tel:")) or not target:
+        return None
+    match = LINK_PLACEHOLDER.match(target)
+    if match:
+        kind = match.group(1) or match.group(2)
+        path = unquote(urlsplit(match.group(3)).path)
+        if not path:
+            return None
+        resolved = _resolve(content, source, path)
+        if resolved is None or not resolved.is_file():
+            return f"{{{kind}}}{path}: there is no such file in {content.name}/", None
+        return None
+    path = unquote(parts.path)
+    if Path(path).suffix.lower() in MARKDOWN_EXTENSIONS:
+        return (
+            f"{target} links to a Markdown file, which does not exist on the built site",
+            f"let Pelican link it: [text]({{filename}}{path})",
+        )
+    if tag == "img" and not path.startswith("/"):
+        return (
+            f"{target} is relative to the article's address and will break",
+            f"write ![description]({{static}}/{path.lstrip('./')}) with the image under content/",
+        )
+    if tag == "img" and path.startswith("/") and not (content / path.lstrip("/")).is_file():
+        return f"{target} does not exist under {content.name}/", None
+    return None
+
+
+def _field_label(key: str) -> str:
+    return key[:1].upper() + key[1:]
+
+
+def _placeholder_path(target: str, absolute: bool = True) -> str:
+    match = LINK_PLACEHOLDER.match(target)
+    path = unquote(urlsplit(match.group(3) if match else target).path)
+    return path.lstrip("/") if absolute else path
+
+
+def _resolve(content: Path, source: Source, path: str) -> Path | None:
+    if path.startswith("/"):
+        joined = posixpath.normpath(path.lstrip("/"))
+    else:
+        folder = os.path.relpath(source.path.parent, content).replace(os.sep, "/")
+        joined = posixpath.normpath(posixpath.join(folder, path))
+    if joined.startswith(".."):
+        return None
+    return content / joined
+
+
+def _line_containing(source: Source, needle: str) -> int | None:
+    if not needle:
+        return None
+    first = source.header.body_first_line
+    lines = list(enumerate(source.text.split("\n")[first - 1:], start=first))
+    # The link itself, [text](target) or <target> or [ref]: target, before any mention of it.
+    for pattern in (f"]({needle}", f"<{needle}>", f": {needle}", f'"{needle}"', needle):
+        for number, line in lines:
+            if pattern in line:
+                return number
+    return None
