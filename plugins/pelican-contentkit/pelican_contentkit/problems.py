@@ -271,11 +271,18 @@ class _LogCapture(logging.Handler):
         FatalLogger.fatal_lvl = self._fatal_level
 
     def emit(self, record: logging.LogRecord) -> None:
+        # Pelican's own warnings and errors, and any plugin's errors, are problems; a plugin's
+        # warning (fastbuild turning itself off, say) is shown as it comes and builds on.
+        passes = (
+            record.levelno < logging.WARNING
+            or record.name == __name__
+            or (record.name.startswith("pelican.plugins.") and record.levelno < logging.ERROR)
+        )
         if not self.swallow:
-            if record.levelno >= logging.WARNING:
+            if not passes:
                 self.problems.logged.append(logged_problem(record, self.problems.content_path))
             return
-        if record.levelno < logging.WARNING or record.name == __name__:
+        if passes:
             for handler in logging.getLogger().handlers:
                 if record.levelno >= handler.level:
                     handler.handle(record)
