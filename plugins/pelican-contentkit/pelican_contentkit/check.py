@@ -105,8 +105,10 @@ def check_content(settings: dict[str, Any], today: date) -> list[ContentError]:
     from pelican.plugins.monthly_newsletter.overrides import read_overrides
     from pelican.plugins.monthly_newsletter.settings import newsletter_settings
 
+    from pelican_contentkit.paths import site_root
+
     content = Path(settings["PATH"])
-    label_root = Path.cwd()
+    label_root = site_root(settings)
     problems: list[ContentError] = []
     if not content.is_dir():
         return [ContentError(content, None, "is not a folder", "pass the content folder, e.g. --content content")]

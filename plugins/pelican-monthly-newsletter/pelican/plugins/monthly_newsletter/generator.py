@@ -9,6 +9,7 @@ from pelican.generators import Generator
 
 from pelican_contentkit.text import reading_minutes
 from pelican_contentkit.markup import html_to_text, markdown_from_settings
+from pelican_contentkit.paths import site_label, site_path, site_root
 
 from .compose import compose_issues
 from .feed import issues_feed
@@ -30,14 +31,7 @@ logger = logging.getLogger(__name__)
 LOG_PREFIX = "[newsletter]"
 
 
-def _label(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def issue_article(article, site_url: str) -> IssueArticle:
+def issue_article(article, site_url: str, settings) -> IssueArticle:
     summary = str(article.summary)
     return IssueArticle(
         title=str(article.title),
@@ -49,7 +43,7 @@ def issue_article(article, site_url: str) -> IssueArticle:
         reading_minutes=reading_minutes(article._content),  # noqa: SLF001 - the raw HTML, no link rewriting
         date=article.date,
         slug=article.slug,
-        source_path=_label(Path(article.source_path)),
+        source_path=site_label(article.source_path, settings),
     )
 
 
@@ -61,7 +55,7 @@ class NewsletterGenerator(Generator):
         site_url = self.settings["SITEURL"]
         md = markdown_from_settings(self.settings["MARKDOWN"], with_metadata=True)
         overrides, problems = read_overrides(
-            Path(self.path) / self.newsletter.path, Path.cwd(), md, self.settings.get("TIMEZONE", "UTC")
+            Path(self.path) / self.newsletter.path, site_root(self.settings), md, self.settings.get("TIMEZONE", "UTC")
         )
         if problems:
             from pelican_contentkit.errors import ContentErrors
@@ -69,13 +63,13 @@ class NewsletterGenerator(Generator):
             raise problems[0] if len(problems) == 1 else ContentErrors(problems)
         quoteactions = self.context.get("QUOTEACTIONS", {})
         self.issues = compose_issues(
-            (issue_article(article, site_url) for article in self.context.get("articles", [])),
+            (issue_article(article, site_url, self.settings) for article in self.context.get("articles", [])),
             quoteactions,
             overrides,
             self.newsletter,
             site_url,
             {month: qa.source_path for month, qa in quoteactions.items()},
-            _label(Path(self.path) / self.settings.get("QUOTEACTION_PATH", "quoteactions")) + "/{month}.md",
+            site_label(Path(self.path) / self.settings.get("QUOTEACTION_PATH", "quoteactions"), self.settings) + "/{month}.md",
         )
         self.context["NEWSLETTER_ISSUES"] = list(reversed(self.issues))  # newest first
         self.context["NEWSLETTER_INDEX_URL"] = self.newsletter.index_url
@@ -144,9 +138,11 @@ class NewsletterGenerator(Generator):
 
     def _write_campaign(self, issue, email: RenderedEmail) -> None:
         settings = self.newsletter
-        sources = {label: file_hash(Path(label)) for label in issue.sources if Path(label).is_file()}
+        # Sources are named relative to the site root, as the publisher reads them back.
+        files = {label: site_path(label, self.settings) for label in issue.sources}
+        sources = {label: file_hash(path) for label, path in files.items() if path.is_file()}
         record = campaign_record(issue, email, settings.from_name, settings.reply_to, sources)
-        write_campaign(Path(settings.campaigns_path) / issue.month, email, record)
+        write_campaign(site_path(settings.campaigns_path, self.settings) / issue.month, email, record)
 
     def _write_preview(self, writer, issue, email: RenderedEmail) -> None:
         """The author's preview: the issue's email as a subscriber gets it, at phone and desktop

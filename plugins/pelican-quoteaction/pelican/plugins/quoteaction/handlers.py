@@ -11,6 +11,7 @@ from markupsafe import escape
 from pelican.generators import Generator
 
 from pelican_contentkit.markup import html_to_text, inline_html, markdown_from_settings
+from pelican_contentkit.paths import site_root
 from .model import ConnectorPrompt, QuoteAction
 from .parsing import OFF_VALUES_QUOTEACTION, load_connector_prompts, load_quoteactions
 from .selection import CUSTOM_PROMPT_ID, ArticleFacts, choose_prompts
@@ -25,7 +26,7 @@ def attach_to_articles(generator) -> None:
     settings = plugin_settings(generator.settings)
     md = markdown_from_settings(generator.settings["MARKDOWN"], with_metadata=True)
     content_root = Path(generator.path)
-    label_root = Path.cwd()
+    label_root = site_root(generator.settings)  # file names in messages: relative to the site
     quoteactions = load_quoteactions(content_root / settings.path, label_root, md)
     prompts = load_connector_prompts(content_root / settings.prompts_file, label_root, md)
 

@@ -17,9 +17,12 @@ DEFAULTS: dict[str, Any] = {
     "READER_RELATED_MAX": 3,
     # Longest meta description (characters); longer summaries are cut at a word.
     "READER_DESCRIPTION_LENGTH": 160,
+    # Index the built site with Pagefind at the end of every build (output/pagefind/, for the
+    # search page). False: no index (`invoke livereload` makes it in the background instead).
+    "READER_SEARCH_INDEX": True,
 }
 
-TYPE_NAMES = {int: "a whole number", str: "a text string"}
+TYPE_NAMES = {bool: "True or False", int: "a whole number", str: "a text string"}
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class ReaderSettings:
     subscribe_form_action: str
     related_max: int
     description_length: int
+    search_index: bool
 
 
 def plugin_settings(settings: dict[str, Any]) -> ReaderSettings:
@@ -56,4 +60,5 @@ def plugin_settings(settings: dict[str, Any]) -> ReaderSettings:
         subscribe_form_action=values["READER_SUBSCRIBE_FORM_ACTION"].strip(),
         related_max=values["READER_RELATED_MAX"],
         description_length=values["READER_DESCRIPTION_LENGTH"],
+        search_index=values["READER_SEARCH_INDEX"],
     )
