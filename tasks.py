@@ -347,7 +347,8 @@ def bench(c, articles="1000", runs=5, profile=False, seed=0, output="bench/resul
         sys.path.insert(0, str(ROOT))
     from bench.run import main as run_bench
 
-    argv = ["--articles", str(articles), "--runs", str(runs), "--seed", str(seed), "--output", str(ROOT / output)]
+    argv = ["--articles", str(articles), "--runs", str(runs), "--seed", str(seed)]
+    argv += ["--output", str(ROOT / output)]
     code = run_bench(argv + (["--profile"] if profile else []))
     if code:
         raise Exit(code=code)

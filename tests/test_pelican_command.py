@@ -58,7 +58,7 @@ def test_pelican_with_publishconf_from_another_folder_builds_what_make_build_bui
     # Pelican's command, started from another folder and given everything by absolute path.
     pelican_output = tmp_path / "pelican-output"
     run(
-        [str(PELICAN), str(project / "content"), "-s", str(project / "publishconf.py"), "-o", str(pelican_output)],
+        [PELICAN, project / "content", "-s", project / "publishconf.py", "-o", pelican_output],
         cwd=tmp_path / "elsewhere",
     )
 
@@ -113,8 +113,10 @@ TINY_SITE = {
 
 def pelican_from(cwd: Path, site: Path, output: Path, *extra: str) -> subprocess.CompletedProcess:
     """`pelican` with the project's production settings on ``site``/content, started in ``cwd``."""
-    command = [str(PELICAN), str(site / "content"), "-s", str(ROOT / "publishconf.py"), "-o", str(output), *extra]
-    return subprocess.run(command, cwd=cwd, env=WIDE_CONSOLE, capture_output=True, text=True, timeout=300, check=False)
+    command = [PELICAN, site / "content", "-s", ROOT / "publishconf.py", "-o", output, *extra]
+    return subprocess.run(
+        command, cwd=cwd, env=WIDE_CONSOLE, capture_output=True, text=True, timeout=300, check=False
+    )
 
 
 def test_a_relative_campaigns_path_is_taken_from_the_site_root_not_the_current_folder(tmp_path):
@@ -132,7 +134,8 @@ def test_a_relative_campaigns_path_is_taken_from_the_site_root_not_the_current_f
 
 def test_an_error_names_the_file_relative_to_the_site_whatever_the_current_folder(tmp_path):
     site, elsewhere = tmp_path / "site", tmp_path / "elsewhere"
-    write_files(site / "content", {**TINY_SITE, "newsletters/2026-09.md": "Subjct: A typo in a field name\n\nHello.\n"})
+    typo = "Subjct: A typo in a field name\n\nHello.\n"
+    write_files(site / "content", {**TINY_SITE, "newsletters/2026-09.md": typo})
     elsewhere.mkdir()
 
     result = pelican_from(elsewhere, site, tmp_path / "output", "-e", 'NEWSLETTER_CAMPAIGNS_PATH="campaigns"')

@@ -55,7 +55,8 @@ class NewsletterGenerator(Generator):
         site_url = self.settings["SITEURL"]
         md = markdown_from_settings(self.settings["MARKDOWN"], with_metadata=True)
         overrides, problems = read_overrides(
-            Path(self.path) / self.newsletter.path, site_root(self.settings), md, self.settings.get("TIMEZONE", "UTC")
+            Path(self.path) / self.newsletter.path, site_root(self.settings), md,
+            self.settings.get("TIMEZONE", "UTC"),
         )
         if problems:
             from pelican_contentkit.errors import ContentErrors
@@ -69,7 +70,8 @@ class NewsletterGenerator(Generator):
             self.newsletter,
             site_url,
             {month: qa.source_path for month, qa in quoteactions.items()},
-            site_label(Path(self.path) / self.settings.get("QUOTEACTION_PATH", "quoteactions"), self.settings) + "/{month}.md",
+            site_label(Path(self.path) / self.settings.get("QUOTEACTION_PATH", "quoteactions"), self.settings)
+            + "/{month}.md",
         )
         self.context["NEWSLETTER_ISSUES"] = list(reversed(self.issues))  # newest first
         self.context["NEWSLETTER_INDEX_URL"] = self.newsletter.index_url

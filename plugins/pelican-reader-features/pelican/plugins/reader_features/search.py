@@ -61,7 +61,8 @@ def index_site(site: str | Path, label: str | None = None) -> None:
     if result.returncode:
         said = " ".join((result.stderr or result.stdout).split()) or "no message"
         raise SearchIndexError(
-            label or site, "READER_SEARCH_INDEX", f"Pagefind could not index the built site (exit {result.returncode}: {said})",
+            label or site, "READER_SEARCH_INDEX",
+            f"Pagefind could not index the built site (exit {result.returncode}: {said})",
             "fix what Pagefind names (the site needs at least one HTML page), "
             "or set READER_SEARCH_INDEX = False to build without a search index",
         )
