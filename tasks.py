@@ -64,7 +64,7 @@ def rebuild(c):
 @task
 def regenerate(c):
     """Automatically regenerate site upon file modification"""
-    pelican_run("-r -s {settings_base}".format(**CONFIG))
+    pelican_run(f"-r -s {shlex.quote(str(ROOT / CONFIG['settings_base']))}")
 
 
 @task
