@@ -174,42 +174,61 @@ def test_a_pagefind_failure_fails_the_pelican_build_with_pagefinds_reason(tmp_pa
     assert not (tmp_path / "output" / "pagefind").exists()
 
 
-def test_a_pagefind_failure_fails_make_builds_build_and_keeps_the_previous_output(tmp_path, capsys):
-    from pelican_contentkit.build import build_site
+# `make build`'s build function, in a fresh process: the plugins' signal handlers outlive the
+# builds that connected them, and this process has run builds with other plugins.
+BUILD_SITE = """
+import json, sys
+from pelican_contentkit.build import build_site
+for overrides in json.loads(sys.argv[2]):
+    code = build_site(sys.argv[1], overrides)
+    if code:
+        sys.exit(code)
+"""
 
-    write_files(tmp_path, {"pelicanconf.py": NO_PAGES_SETTINGS + 'DELETE_OUTPUT_DIRECTORY = True\n'})
+
+def build_site_in_a_fresh_process(settings_file: Path, *overrides: dict) -> subprocess.CompletedProcess:
+    """``build_site(settings_file, overrides)`` once for each ``overrides``, one after the other."""
+    return subprocess.run(
+        [sys.executable, "-c", BUILD_SITE, settings_file, json.dumps(overrides or [{}])],
+        cwd=settings_file.parent, capture_output=True, text=True, timeout=300, check=False,
+    )
+
+
+def test_a_pagefind_failure_fails_make_builds_build_and_keeps_the_previous_output(tmp_path):
+    write_files(tmp_path, {"pelicanconf.py": NO_PAGES_SETTINGS + "DELETE_OUTPUT_DIRECTORY = True\n"})
     (tmp_path / "content").mkdir()
     write_files(tmp_path / "output", {"index.html": "<p>The deployed site.</p>\n"})
 
-    assert build_site(tmp_path / "pelicanconf.py") == 1
+    result = build_site_in_a_fresh_process(tmp_path / "pelicanconf.py")
 
-    assert "Build failed: output.partial [READER_SEARCH_INDEX]: Pagefind could not index" in capsys.readouterr().err
+    assert result.returncode == 1
+    assert "Build failed: output.partial [READER_SEARCH_INDEX]: Pagefind could not index" in result.stderr
     assert (tmp_path / "output" / "index.html").read_text() == "<p>The deployed site.</p>\n"
     assert not (tmp_path / "output.partial").exists()
 
 
 def test_the_setting_turns_the_index_off_and_other_builds_in_the_process_are_left_alone(tmp_path):
-    from pelican_contentkit.build import build_site
-    from pelican.plugins import reader_features
-
-    reader_features.register()  # as a build with the plugin earlier in this process left it
     write_files(tmp_path, {"pelicanconf.py": NO_PAGES_SETTINGS})
     (tmp_path / "content").mkdir()
 
-    assert build_site(tmp_path / "pelicanconf.py", {"READER_SEARCH_INDEX": False}) == 0
-    assert build_site(tmp_path / "pelicanconf.py", {"PLUGINS": ["sitemap"]}) == 0  # no reader_features
-    assert (tmp_path / "output").is_dir()
+    # The first build connects reader_features' handlers; the second one does not use the plugin.
+    result = build_site_in_a_fresh_process(
+        tmp_path / "pelicanconf.py", {"READER_SEARCH_INDEX": False}, {"PLUGINS": ["sitemap"]}
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("Built ") == 2
     assert not (tmp_path / "output" / "pagefind").exists()
 
 
-def test_a_bad_value_of_the_setting_is_reported_by_name(tmp_path, capsys):
-    from pelican_contentkit.build import build_site
-
+def test_a_bad_value_of_the_setting_is_reported_by_name(tmp_path):
     write_files(tmp_path, {"pelicanconf.py": NO_PAGES_SETTINGS})
     (tmp_path / "content").mkdir()
 
-    assert build_site(tmp_path / "pelicanconf.py", {"READER_SEARCH_INDEX": "no"}) == 1
-    assert "settings [READER_SEARCH_INDEX]: must be True or False, not str 'no'" in capsys.readouterr().err
+    result = build_site_in_a_fresh_process(tmp_path / "pelicanconf.py", {"READER_SEARCH_INDEX": "no"})
+
+    assert result.returncode == 1
+    assert "settings [READER_SEARCH_INDEX]: must be True or False, not str 'no'" in result.stderr
 
 
 def _free_port() -> int:
