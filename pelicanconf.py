@@ -115,6 +115,8 @@ NEWSLETTER_PREVIEW = True
 
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
+# Set here so that Pelican takes it from beside this file, not from the current folder.
+CACHE_PATH = "cache"
 # `invoke livereload` turns both caches on; an uncompressed cache saves and loads faster.
 GZIP_CACHE = False
 DELETE_OUTPUT_DIRECTORY = False

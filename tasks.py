@@ -11,7 +11,6 @@
     invoke lighthouse     Lighthouse (mobile) scores of the home page and the newest article
 """
 
-import os
 import shlex
 import shutil
 import sys
@@ -21,10 +20,11 @@ from invoke import task
 from invoke.exceptions import Exit
 from invoke.main import program
 
-ROOT = Path(__file__).resolve().parent
-
 from pelican_contentkit.build import build_site
 from pelican.plugins.reader_features.search import build_search_index
+
+# Every path below is the project's, wherever invoke was started from: no task changes directory.
+ROOT = Path(__file__).resolve().parent
 
 CONFIG = {
     "settings_base": "pelicanconf.py",
@@ -36,10 +36,9 @@ CONFIG = {
 
 
 def pelican_build(settings_file, **overrides):
-    """Build with Networker's error handling, then the search index; stop with the exit code on failure."""
-    os.chdir(ROOT)
-    code = build_site(settings_file, overrides, verbose="-v" in program.core.remainder)
-    code = code or build_search_index(ROOT / CONFIG["deploy_path"])
+    """Build with Networker's error handling (the search index is part of the build: the
+    reader_features plugin runs Pagefind at its end); stop with the exit code on failure."""
+    code = build_site(ROOT / settings_file, overrides, verbose="-v" in program.core.remainder)
     if code:
         raise Exit(code=code)
 
@@ -48,8 +47,7 @@ def pelican_build(settings_file, **overrides):
 def clean(c):
     """Remove generated files"""
     for folder in (CONFIG["deploy_path"], "campaigns"):
-        if os.path.isdir(folder):
-            shutil.rmtree(folder)
+        shutil.rmtree(ROOT / folder, ignore_errors=True)
 
 
 @task
@@ -67,7 +65,7 @@ def rebuild(c):
 @task
 def regenerate(c):
     """Automatically regenerate site upon file modification"""
-    pelican_run("-r -s {settings_base}".format(**CONFIG))
+    pelican_run(f"-r -s {shlex.quote(str(ROOT / CONFIG['settings_base']))}")
 
 
 @task
@@ -79,7 +77,7 @@ def serve(c):
         allow_reuse_address = True
 
     server = AddressReuseTCPServer(
-        CONFIG["deploy_path"], (CONFIG["host"], CONFIG["port"]), ComplexHTTPRequestHandler
+        str(ROOT / CONFIG["deploy_path"]), (CONFIG["host"], CONFIG["port"]), ComplexHTTPRequestHandler
     )
     sys.stderr.write("Serving at http://{host}:{port}/ ...\n".format(**CONFIG))
     server.serve_forever()
@@ -115,8 +113,7 @@ def check(c, content="", format="text", settings=CONFIG["settings_base"]):  # no
     """Read and check all content as the build does, writing nothing: exit 0 when clean, 1 with the list of problems"""
     from pelican_contentkit.check import run_check
 
-    os.chdir(ROOT)
-    code = run_check(settings, content or None, format, site_now().date())
+    code = run_check(ROOT / settings, content or None, format, site_now().date())
     if code:
         raise Exit(code=code)
 
@@ -235,32 +232,32 @@ def livereload(c):
         if indexing.is_alive():  # never two indexers on one output/
             indexing.join()
         code = build_site(
-            ROOT / CONFIG["settings_base"], {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+            ROOT / CONFIG["settings_base"],
+            # The build itself makes no search index here (READER_SEARCH_INDEX): the page
+            # reloads as soon as the site is built, and search catches up a moment later.
+            {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "READER_SEARCH_INDEX": False},
         )
         if code:
             sys.stderr.write("Fix the problem above; the page reloads when the build succeeds.\n")
             return
-        # The page reloads as soon as the site is built; search catches up a moment later.
         indexing = threading.Thread(target=build_search_index, args=(ROOT / CONFIG["deploy_path"],), daemon=True)
         indexing.start()
 
-    os.chdir(ROOT)
     cached_build()
     server = Server()
-    theme_path = "theme"
     watched_globs = [
         CONFIG["settings_base"],
-        f"{theme_path}/templates/**/*.html",
-        f"{theme_path}/static/**/*.css",
+        "theme/templates/**/*.html",
+        "theme/static/**/*.css",
         "content/**/*.md",
         "content/**/*.yaml",
         "plugins/**/*.py",
     ]
     for glob in watched_globs:
-        server.watch(glob, cached_build)
+        server.watch(str(ROOT / glob), cached_build)
     base = "http://{host}:{port}".format(**CONFIG)
     sys.stderr.write(f"Site: {base}/\nThis month's newsletter email, at phone and desktop widths: {base}/newsletter-preview/\n")
-    server.serve(host=CONFIG["host"], port=CONFIG["port"], root=CONFIG["deploy_path"])
+    server.serve(host=CONFIG["host"], port=CONFIG["port"], root=str(ROOT / CONFIG["deploy_path"]))
 
 
 def pelican_run(cmd):
@@ -349,8 +346,8 @@ def bench(c, articles="1000", runs=5, profile=False, seed=0, output="bench/resul
         sys.path.insert(0, str(ROOT))
     from bench.run import main as run_bench
 
-    os.chdir(ROOT)
-    argv = ["--articles", str(articles), "--runs", str(runs), "--seed", str(seed), "--output", output]
+    argv = ["--articles", str(articles), "--runs", str(runs), "--seed", str(seed)]
+    argv += ["--output", str(ROOT / output)]
     code = run_bench(argv + (["--profile"] if profile else []))
     if code:
         raise Exit(code=code)

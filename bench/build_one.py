@@ -8,7 +8,7 @@
 
 - ``plain``: stock Pelican with bench/plain_pelicanconf.py (notmyidea, no plugins).
 - ``networker``: what ``make build`` does: ``build_site`` with publishconf.py (one reading of
-  the content, checked, then the writing), then the Pagefind index.
+  the content, checked, then the writing; reader_features makes the Pagefind index at its end).
 - ``check``: the content check alone (``check_content``, as ``invoke check`` runs it: the
   build's reading, stopped before the writing).
 - ``newsletter``: a ``networker`` build with ``NewsletterGenerator.generate_output`` (and the
@@ -55,10 +55,9 @@ def build_plain(content: Path, output: Path) -> int:
 
 def build_networker(content: Path, output: Path, campaigns: Path) -> int:
     from pelican_contentkit.build import build_site
-    from pelican.plugins.reader_features.search import build_search_index
 
     overrides = {"PATH": str(content), "OUTPUT_PATH": str(output), "NEWSLETTER_CAMPAIGNS_PATH": str(campaigns)}
-    return build_site(ROOT / "publishconf.py", overrides) or build_search_index(output)
+    return build_site(ROOT / "publishconf.py", overrides)
 
 
 def build_dev(content: Path, output: Path, cache: Path) -> tuple[int, float, float]:
@@ -70,7 +69,7 @@ def build_dev(content: Path, output: Path, cache: Path) -> tuple[int, float, flo
 
     overrides = {
         "PATH": str(content), "OUTPUT_PATH": str(output), "CACHE_PATH": str(cache),
-        "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True,
+        "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "READER_SEARCH_INDEX": False,
     }
     code, site_seconds = timed(lambda: build_site(ROOT / "pelicanconf.py", overrides))
     if code:

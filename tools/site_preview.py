@@ -72,7 +72,6 @@ def local_site() -> Iterator[tuple[str, Path]]:
 
     Yields (base URL without a trailing slash, output folder)."""
     from pelican_contentkit.build import build_site
-    from pelican.plugins.reader_features.search import build_search_index
 
     with tempfile.TemporaryDirectory(prefix="networker-preview-") as tmp:
         output = Path(tmp) / "output"
@@ -88,12 +87,7 @@ def local_site() -> Iterator[tuple[str, Path]]:
             "CACHE_CONTENT": False,
             "LOAD_CONTENT_CACHE": False,
         }
-        cwd = os.getcwd()
-        os.chdir(ROOT)  # publishconf.py imports pelicanconf from the current folder
-        try:
-            code = build_site(ROOT / "publishconf.py", overrides) or build_search_index(output)
-        finally:
-            os.chdir(cwd)
+        code = build_site(ROOT / "publishconf.py", overrides)  # the search index included
         if code:
             server.server_close()
             raise RuntimeError("the site did not build (see the messages above)")

@@ -95,9 +95,10 @@ _removing: list[threading.Thread] = []
 
 
 def _replace_dir(new: Path, target: Path) -> None:
-    """Put ``new`` in place of ``target``. The old folder is renamed away at once and deleted
-    by a background thread (thousands of files take seconds to delete), so the search index
-    is made meanwhile; the thread is not a daemon, so the process waits for it before exiting."""
+    """Put ``new`` (search index included: it is made at the build's end) in place of
+    ``target``. The old folder is renamed away at once and deleted by a background thread
+    (thousands of files take seconds to delete); the thread is not a daemon, so the process
+    waits for it before exiting."""
     for thread in _removing:
         thread.join()
     _removing.clear()

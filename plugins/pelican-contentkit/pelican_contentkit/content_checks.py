@@ -91,8 +91,8 @@ def check_generators(generators: Sequence[Any]) -> None:
     settings = generators[0].settings
     content_root = Path(settings["PATH"])
     loops = symlink_loops(content_root)
-    problems = [loop_problem(link) for link in loops]
-    loop_labels = [ledger_module.label(link) for link in loops]
+    problems = [loop_problem(link, content_root) for link in loops]
+    loop_labels = [ledger_module.label(link, content_root) for link in loops]
     # Files read through a loop are the loop's problem alone.
     found.logged = [
         p for p in found.logged if not any(_inside(path, loop_labels) for path in (p.path, *p.files))
@@ -111,11 +111,11 @@ def check_generators(generators: Sequence[Any]) -> None:
     for kind, content in items:
         path = Path(content.source_path)
         read_paths.add(os.path.realpath(path))
-        if not _inside(ledger_module.label(path), loop_labels):
+        if not _inside(ledger_module.label(path, content_root), loop_labels):
             sources.append(_source(kind, path, content, problems, context))
     for relative, content in sorted(context.get("generated_content", {}).items()):
         path = content_root / relative
-        if content is not None or os.path.realpath(path) in read_paths or _inside(ledger_module.label(path), loop_labels):
+        if content is not None or os.path.realpath(path) in read_paths or _inside(ledger_module.label(path, content_root), loop_labels):
             continue
         if path.suffix.lower() in MARKDOWN_EXTENSIONS:
             sources.append(_source(_kind_of(relative, settings), path, None, problems, context))
@@ -144,7 +144,7 @@ def check_generators(generators: Sequence[Any]) -> None:
 
 
 def _source(kind: str, path: Path, content: Any | None, problems: list[ContentError], context: dict[str, Any]) -> Source | None:
-    label = ledger_module.label(path)
+    label = ledger_module.label(path, context["PATH"])
     if path.suffix.lower() not in MARKDOWN_EXTENSIONS:
         return Source(kind, path, label, Header({}, 1), "", content)
     try:
@@ -202,9 +202,9 @@ def symlink_loops(content_root: Path) -> list[Path]:
     return sorted(loops)
 
 
-def loop_problem(link: Path) -> ContentError:
+def loop_problem(link: Path, content_root: Path) -> ContentError:
     return ContentError(
-        ledger_module.label(link), None,
+        ledger_module.label(link, content_root), None,
         f"is a link to {os.readlink(link)}, a folder that contains it: Pelican would read its files again at every level",
         "remove the link (or point it at a folder outside the content folder)",
     )

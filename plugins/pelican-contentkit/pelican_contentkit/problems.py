@@ -29,6 +29,7 @@ from typing import Any
 
 from pelican import signals
 
+from pelican_contentkit.paths import site_label
 from pelican_contentkit.errors import ContentError, ContentErrors
 
 logger = logging.getLogger(__name__)
@@ -161,11 +162,11 @@ def raw_text(settings_or_context: dict[str, Any], path: str | Path) -> str:
     cached = found.texts.get(key) if found is not None else None
     if cached is None:
         try:
-            cached = read_content_file(path, label(path))
+            cached = read_content_file(path, label(path, settings_or_context["PATH"]))
         except ContentError as error:
             cached = error
         except OSError as error:
-            cached = ContentError(label(path), None, f"cannot be read ({error.strerror})", "check that the file exists and can be read")
+            cached = ContentError(label(path, settings_or_context["PATH"]), None, f"cannot be read ({error.strerror})", "check that the file exists and can be read")
         if found is not None:
             found.texts[key] = cached
     if isinstance(cached, ContentError):
@@ -183,13 +184,10 @@ def field_line(settings_or_context: dict[str, Any], path: str | Path, key: str) 
         return None
 
 
-def label(path: str | Path) -> str:
-    """A file's name as the author sees it: relative to the site (the working folder of the
-    site's commands), else as given."""
-    try:
-        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)
+def label(path: str | Path, content_path: str | Path) -> str:
+    """A file's name as the author sees it: relative to the site root (the folder holding the
+    content folder ``content_path``, see :mod:`pelican_contentkit.paths`), else as given."""
+    return site_label(path, {"PATH": content_path})
 
 
 # ---------------------------------------------------------------- signal handlers
@@ -328,21 +326,21 @@ def logged_problem(record: logging.LogRecord, content_path: str) -> LoggedProble
         if inside and not os.path.exists(path):
             missing.append(os.path.relpath(os.path.realpath(path), content).replace(os.sep, "/"))
         elif inside and os.path.isfile(path):
-            files.append(label(path))
+            files.append(label(path, content_path))
             if source is None:
                 source, named = path, candidate
-    where = label(source) if source else label(content_path)
+    where = label(source, content_path) if source else label(content_path, content_path)
     if named:
         message = message.replace(named, where)
     text = "; ".join(line.strip() for line in message.strip().splitlines() if line.strip()).rstrip(".")
-    field, line = _field_named(text, source)
+    field, line = _field_named(text, source, content_path)
     return LoggedProblem(where, f"Pelican: {text}", tuple(files), tuple(missing), field, line)
 
 
 _DUPLICATE_FIELD = re.compile(r"^Duplicate definition of `([A-Za-z0-9_-]+)`")
 
 
-def _field_named(message: str, source: str | None) -> tuple[str | None, int | None]:
+def _field_named(message: str, source: str | None, content_path: str) -> tuple[str | None, int | None]:
     """The field (and its line, the last definition) of "Duplicate definition of `date` ..."."""
     from pelican_contentkit.header import scan_header
     from pelican_contentkit.reading import read_content_file
@@ -352,7 +350,7 @@ def _field_named(message: str, source: str | None) -> tuple[str | None, int | No
         return None, None
     key = match.group(1).lower()
     try:
-        line = scan_header(read_content_file(source, label(source))).line_of(key)
+        line = scan_header(read_content_file(source, label(source, content_path))).line_of(key)
     except (ContentError, OSError):
         line = None
     return key[:1].upper() + key[1:], line

@@ -16,6 +16,7 @@ from pelican_contentkit.markup import html_to_text, markdown_from_settings
 from pelican_contentkit.months import month_of
 from pelican_contentkit.problems import has_problems, report
 from pelican_contentkit.text import reading_minutes
+from pelican_contentkit.paths import site_label, site_path, site_root
 
 from .compose import compose_issues
 from .feed import issues_feed
@@ -38,14 +39,8 @@ LOG_PREFIX = "[newsletter]"
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def _label(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def issue_article(article, site_url: str) -> IssueArticle:
+def issue_article(article, site_url: str, settings) -> IssueArticle:
+    summary = str(article.summary)
     return IssueArticle(
         title=str(article.title),
         title_text=html_to_text(str(article.title)),
@@ -55,7 +50,7 @@ def issue_article(article, site_url: str) -> IssueArticle:
         reading_minutes=reading_minutes(article._content),  # noqa: SLF001 - the raw HTML, no link rewriting
         date=article.date,
         slug=article.slug,
-        source_path=_label(Path(article.source_path)),
+        source_path=site_label(article.source_path, settings),
     )
 
 
@@ -67,24 +62,27 @@ class NewsletterGenerator(Generator):
         site_url = self.settings["SITEURL"]
         md = markdown_from_settings(self.settings["MARKDOWN"], with_metadata=True)
         overrides, problems = read_overrides(
-            Path(self.path) / self.newsletter.path, Path.cwd(), md, self.settings.get("TIMEZONE", "UTC")
+            Path(self.path) / self.newsletter.path, site_root(self.settings), md,
+            self.settings.get("TIMEZONE", "UTC"),
         )
         articles = self.context.get("articles", [])
         quoteactions = self.context.get("QUOTEACTIONS", {})
-        problems += issue_problems(overrides, articles, quoteactions, Path(self.path) / self.newsletter.quoteaction_path)
+        problems += issue_problems(
+            overrides, articles, quoteactions, Path(self.path) / self.newsletter.quoteaction_path, site_root(self.settings)
+        )
         self.issues = []
         # Issues are composed from complete data only: another problem (a missing QuoteAction,
         # say) is reported by its own plugin, once.
         if not problems and not has_problems(self.context):
             try:
                 self.issues = compose_issues(
-                    (issue_article(article, site_url) for article in articles),
+                    (issue_article(article, site_url, self.settings) for article in articles),
                     quoteactions,
                     overrides,
                     self.newsletter,
                     site_url,
                     {month: qa.source_path for month, qa in quoteactions.items()},
-                    _label(Path(self.path) / self.newsletter.quoteaction_path) + "/{month}.md",
+                    site_label(Path(self.path) / self.newsletter.quoteaction_path, self.settings) + "/{month}.md",
                 )
             except ContentErrors as errors:
                 problems += errors.errors
@@ -158,9 +156,11 @@ class NewsletterGenerator(Generator):
 
     def _write_campaign(self, issue, email: RenderedEmail) -> None:
         settings = self.newsletter
-        sources = {label: file_hash(Path(label)) for label in issue.sources if Path(label).is_file()}
+        # Sources are named relative to the site root, as the publisher reads them back.
+        files = {label: site_path(label, self.settings) for label in issue.sources}
+        sources = {label: file_hash(path) for label, path in files.items() if path.is_file()}
         record = campaign_record(issue, email, settings.from_name, settings.reply_to, sources)
-        write_campaign(Path(settings.campaigns_path) / issue.month, email, record)
+        write_campaign(site_path(settings.campaigns_path, self.settings) / issue.month, email, record)
 
     def _write_preview(self, writer, issue, email: RenderedEmail) -> None:
         """The author's preview: the issue's email as a subscriber gets it, at phone and desktop
@@ -208,7 +208,7 @@ def keep_folder_out_of_articles(pelican_object) -> None:
 def add_default_templates(generator) -> None:
     """``generator_init``: the plugin's templates (``newsletter/*``) where the theme has none."""
     templates.add_default_templates(generator.env, TEMPLATES)
-def issue_problems(overrides, articles, quoteactions, quoteaction_folder: Path) -> list[ContentError]:
+def issue_problems(overrides, articles, quoteactions, quoteaction_folder: Path, label_root: Path) -> list[ContentError]:
     """Newsletter files choosing articles that are not published, and issue months of their
     own (``Always_build: yes``) without a QuoteAction."""
     published = {article.slug for article in articles}
@@ -226,7 +226,7 @@ def issue_problems(overrides, articles, quoteactions, quoteaction_folder: Path) 
             )
     article_months = {month_of(article.date) for article in articles}
     issue_months = frozenset(month for month, override in overrides.items() if override.always_build and month not in article_months)
-    problems += missing_quoteaction_problems(quoteaction_folder, Path.cwd(), {}, quoteactions, issue_months)
+    problems += missing_quoteaction_problems(quoteaction_folder, label_root, {}, quoteactions, issue_months)
     return problems
 
 

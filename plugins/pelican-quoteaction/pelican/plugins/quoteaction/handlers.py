@@ -17,6 +17,7 @@ from pelican_contentkit.errors import ContentError
 from pelican_contentkit.folders import keep_out_of_articles_and_pages
 from pelican_contentkit.markup import html_to_text, inline_html, markdown_from_settings
 from pelican_contentkit.months import month_of
+from pelican_contentkit.paths import site_label, site_root
 from pelican_contentkit.problems import field_line, report
 
 from .insertion import insert_into_content, inserted_html, insertion_for, without_insertion
@@ -54,7 +55,7 @@ def attach_to_articles(generator) -> None:
     settings = plugin_settings(generator.settings)
     md = markdown_from_settings(generator.settings["MARKDOWN"], with_metadata=True)
     content_root = Path(generator.path)
-    label_root = Path.cwd()
+    label_root = site_root(generator.settings)  # file names in messages: relative to the site
     parsed = read_quoteactions(content_root / settings.path, label_root, md)
     prompts_path = content_root / settings.prompts_file
     prompts, prompt_problems = read_connector_prompts(prompts_path, label_root, md)
@@ -115,7 +116,7 @@ def prompt_reference_problems(context, article, prompt_ids: set[str], prompts_la
     guess = difflib.get_close_matches(value, sorted(prompt_ids), n=1, cutoff=0.6)
     return [
         ContentError(
-            _label(Path(article.source_path), Path.cwd()), "Connector_prompt",
+            _label(Path(article.source_path), site_root(context)), "Connector_prompt",
             f"{value!r} is not the id of a prompt in {prompts_label}",
             f"did you mean {guess[0]!r}?" if guess else "use a prompt's id, your own sentence, or 'none'",
             field_line(context, article.source_path, "connector_prompt"),

@@ -7,7 +7,9 @@
   READER_SUBSCRIBE_FORM_ACTION is set);
 - pelican-sitemap's index pages are dated by the newest article, not the build's clock, and
   its state is reset at the start of every build (a failed build left it stuck);
-- RSS items' ``tag:`` guids say ``isPermaLink="false"`` (:mod:`.feeds`).
+- RSS items' ``tag:`` guids say ``isPermaLink="false"`` (:mod:`.feeds`);
+- the built site is indexed for search with Pagefind at ``finalized`` (:mod:`.search`;
+  ``READER_SEARCH_INDEX = False`` turns it off).
 
 See "The reader's site" in README.md.
 """
@@ -16,6 +18,7 @@ from pelican import signals
 
 from . import handlers
 from .feeds import mark_rss_guids_not_permalinks
+from .search import index_built_site
 
 
 def register():
@@ -24,3 +27,4 @@ def register():
     signals.article_generator_finalized.connect(handlers.attach_to_articles)
     signals.all_generators_finalized.connect(handlers.stamp_sitemap_index_pages)
     signals.feed_generated.connect(mark_rss_guids_not_permalinks)
+    signals.finalized.connect(index_built_site)

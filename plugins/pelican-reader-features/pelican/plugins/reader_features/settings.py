@@ -19,6 +19,9 @@ DEFAULTS: dict[str, Any] = {
     "READER_RELATED_MAX": 3,
     # Longest meta description (characters); longer summaries are cut at a word.
     "READER_DESCRIPTION_LENGTH": 160,
+    # Index the built site with Pagefind at the end of every build (output/pagefind/, for the
+    # search page). False: no index (`invoke livereload` makes it in the background instead).
+    "READER_SEARCH_INDEX": True,
 }
 
 
@@ -27,6 +30,7 @@ class ReaderSettings:
     subscribe_form_action: str
     related_max: int
     description_length: int
+    search_index: bool
 
 
 def _counts_are_positive(values: Mapping[str, Any]) -> Iterator[ContentError]:
@@ -48,4 +52,5 @@ def _make(values: dict[str, Any]) -> ReaderSettings:
         subscribe_form_action=values["READER_SUBSCRIBE_FORM_ACTION"].strip(),
         related_max=values["READER_RELATED_MAX"],
         description_length=values["READER_DESCRIPTION_LENGTH"],
+        search_index=values["READER_SEARCH_INDEX"],
     )

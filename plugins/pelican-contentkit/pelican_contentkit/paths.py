@@ -1,0 +1,35 @@
+"""Where a site's files are, from its settings alone, never from the current directory.
+
+The *site root* is the folder that holds the content folder: the parent of ``PATH``
+(``content/`` in Networker, so the project folder). File names in messages and in the
+campaign files are written relative to it, and relative paths of the plugins' own
+settings (``NEWSLETTER_CAMPAIGNS_PATH``) are resolved against it, so a build started from
+any folder writes the same files and says the same things.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+
+def site_root(settings: Mapping[str, Any]) -> Path:
+    """The folder that holds the content folder (the parent of ``PATH``), absolute."""
+    return Path(settings["PATH"]).resolve().parent
+
+
+def site_label(path: str | Path, settings: Mapping[str, Any]) -> str:
+    """``path`` as messages name it: relative to the site root (``content/articles/x.md``);
+    a file outside the site keeps its absolute path."""
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(site_root(settings)).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def site_path(value: str | Path, settings: Mapping[str, Any]) -> Path:
+    """A path setting as a file path: relative values are taken from the site root."""
+    path = Path(value)
+    return path if path.is_absolute() else site_root(settings) / path
