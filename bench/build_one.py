@@ -6,7 +6,9 @@
     python -m bench.build_one newsletter --content C --output O --campaigns D --json
     python -m bench.build_one dev-rebuilds --content C --output O --cache D --runs R --json
 
-- ``plain``: stock Pelican with bench/plain_pelicanconf.py (notmyidea, no plugins).
+- ``plain``: stock Pelican as ``pelican-quickstart`` sets it up (bench/quickstart/pelicanconf.py:
+  notmyidea, no plugins, no feeds), in the process, for a profile; the benchmark itself runs
+  the ``pelican`` command (bench/run.py).
 - ``networker``: what ``make build`` does: ``build_site`` with publishconf.py (one reading of
   the content, checked, then the writing; reader_features makes the Pagefind index at its end).
 - ``check``: the content check alone (``check_content``, as ``invoke check`` runs it: the
@@ -35,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-PLAIN_SETTINGS = Path(__file__).resolve().parent / "plain_pelicanconf.py"
+PLAIN_SETTINGS = Path(__file__).resolve().parent / "quickstart" / "pelicanconf.py"
 # The corpus is dated 2016-2025: a fixed "today" keeps the check's date rules deterministic.
 CHECK_TODAY = date(2026, 1, 1)
 

@@ -4,8 +4,12 @@
     invoke bench --articles 1000,5000 [--runs R] [--profile]
 
 For each N: the corpus is generated once (cached in bench/results/corpus-N-sSEED-VERSION);
-every build runs in a fresh process (bench/build_one.py), one warm-up of each, then R runs
-alternating plain, Networker, plain, Networker... A sampler thread in this process reads the
+every build runs as the command a user runs, in a fresh process tree: stock Pelican as
+``pelican-quickstart`` sets it up (``pelican content -o output -s pelicanconf.py`` with
+bench/quickstart/pelicanconf.py) and Networker's ``make build`` as a whole (make, invoke,
+Python start-up, the one reading of the content that is also its check, the build, the
+search index), run in a scratch copy of the project whose content/ is the corpus. One warm-up
+of each, then R runs alternating plain, Networker, plain, Networker... A sampler thread in this process reads the
 proportional set size (PSS) of the build process and all its descendants (Markdown workers,
 Pagefind) every 20 ms and keeps the peak. Then: the content check alone, the newsletter's
 ``generate_output`` alone, and the development build with the content cache, cold and then
@@ -16,6 +20,7 @@ targets of the issue (PASS/FAIL) are printed.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import os
@@ -34,6 +39,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
+QUICKSTART_SETTINGS = ROOT / "bench" / "quickstart" / "pelicanconf.py"
 SAMPLE_INTERVAL = 0.02
 
 # The targets of issue 8, each a ratio measured in one run.
@@ -187,8 +193,48 @@ def build_command(mode: str, *options: str) -> list[str]:
     return [sys.executable, "-m", "bench.build_one", mode, *options, "--json"]
 
 
+# What `make build` needs beside content/ in a scratch site: copies of the files that find the
+# site from their own folder, links to the rest.
+SITE_COPIES = ("pelicanconf.py", "publishconf.py", "tasks.py")
+SITE_LINKS = ("Makefile", ".venv", "requirements.txt", "requirements-dev.txt", "constraints.txt", "plugins", "theme")
+
+
+def scratch_site(content: Path, work: Path) -> Path:
+    """A copy of the project in ``work`` whose content/ is the corpus, for `make build`."""
+    site = work / "site"
+    site.mkdir(parents=True, exist_ok=True)
+    for name in SITE_COPIES:
+        shutil.copy2(ROOT / name, site / name)
+    for name in SITE_LINKS:
+        (site / name).symlink_to(ROOT / name)
+    (site / "content").symlink_to(content.resolve())
+    return site
+
+
+def measured_command(name: str, command: list[str], cwd: Path, fresh: list[Path]) -> ProcessRun:
+    """A user's command, timed from outside, after removing ``fresh`` (its output folders)."""
+    for folder in fresh:
+        shutil.rmtree(folder, ignore_errors=True)
+    result = run_measured(command, cwd)
+    if result.exit_code:
+        raise BuildFailed(name, result)
+    return dataclasses.replace(result, figures={"seconds": result.wall_seconds, **result.figures})
+
+
+def plain_pelican(content: Path, work: Path) -> ProcessRun:
+    """Stock Pelican's `make html`: `pelican content -o output -s pelicanconf.py`."""
+    output = work / "output-plain"
+    command = [str(ROOT / ".venv" / "bin" / "pelican"), str(content), "-o", str(output), "-s", str(QUICKSTART_SETTINGS)]
+    return measured_command("plain Pelican", command, work, [output])
+
+
+def make_build(site: Path) -> ProcessRun:
+    """Networker's `make build`, whole, in the scratch site."""
+    return measured_command("make build", ["make", "-s", "build"], site, [site / "output", site / "campaigns"])
+
+
 def measured_build(mode: str, content: Path, work: Path, *extra: str) -> ProcessRun:
-    """One plain or Networker production build into a fresh output folder."""
+    """One build of bench/build_one.py (its figures measured in the process) into a fresh output folder."""
     output, campaigns = work / f"output-{mode}", work / f"campaigns-{mode}"
     for folder in (output, campaigns):
         shutil.rmtree(folder, ignore_errors=True)
@@ -219,15 +265,16 @@ def bench_articles(articles: int, runs: int, seed: int, profile_file: Path | Non
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     try:
-        log("warm-up: plain, networker")
-        measured_build("plain", content, work)
-        measured_build("networker", content, work)
+        site = scratch_site(content, work)
+        log("warm-up: plain Pelican (quickstart, `pelican content`), Networker (`make build`)")
+        plain_pelican(content, work)
+        make_build(site)
         plain: list[ProcessRun] = []
         networker: list[ProcessRun] = []
-        log(f"{'run':>4} {'plain s':>9} {'networker s':>12} {'ratio':>7} {'plain MiB':>10} {'networker MiB':>14}")
+        log(f"{'run':>4} {'plain s':>9} {'make build s':>12} {'ratio':>7} {'plain MiB':>10} {'networker MiB':>14}")
         for number in range(1, runs + 1):
-            plain.append(measured_build("plain", content, work))
-            networker.append(measured_build("networker", content, work))
+            plain.append(plain_pelican(content, work))
+            networker.append(make_build(site))
             p, n = plain[-1], networker[-1]
             log(
                 f"{number:>4} {p.wall_seconds:>9.2f} {n.wall_seconds:>12.2f} {n.wall_seconds / p.wall_seconds:>7.3f}"
@@ -260,8 +307,14 @@ def bench_articles(articles: int, runs: int, seed: int, profile_file: Path | Non
             f"{figures['plain']['median_max_rss_mib']:.0f} / {figures['networker']['median_max_rss_mib']:.0f} MiB"
         )
         log(
-            f"in-process build time (after interpreter start and imports): plain {figures['plain']['median_build_seconds']:.2f} s, "
-            f"networker {figures['networker']['median_build_seconds']:.2f} s"
+            "both are the whole command, Python start-up included: stock Pelican's `pelican content -o output "
+            "-s pelicanconf.py`, Networker's `make build`"
+        )
+        in_process = measured_build("networker", content, work)
+        figures["networker_build_in_process_seconds"] = in_process.figures["seconds"]
+        log(
+            f"Networker's build alone (build_site with publishconf.py, after start-up and imports, the search "
+            f"index included): {in_process.figures['seconds']:.2f} s"
         )
 
         check = run_measured(build_command("check", "--content", str(content)), ROOT)
@@ -323,7 +376,7 @@ def bench_rebuild(content: Path, work: Path, runs: int, figures: dict[str, Any],
         raise BuildFailed("dev-rebuilds", result)
     rebuilds = result.figures["rebuild_seconds"]
     cold_dev = result.figures["cold_seconds"]
-    cold_production = figures["networker"]["median_build_seconds"]
+    cold_production = figures["networker_build_in_process_seconds"]
     searches = result.figures["rebuild_search_seconds"]
     rebuild = {
         "cold_dev_seconds": cold_dev,
@@ -372,7 +425,7 @@ def evaluate_targets(results: dict[int, dict[str, Any]]) -> list[Target]:
     for articles, figures in sorted(results.items()):
         note = "" if articles == TARGET_N else f"(the issue sets it at N = {TARGET_N})"
         ratio = figures["median_ratio"]
-        targets.append(Target(f"N={articles}: full build ≤ {BUILD_RATIO_TARGET} × plain Pelican (median of per-run ratios)",
+        targets.append(Target(f"N={articles}: make build ≤ {BUILD_RATIO_TARGET} × stock Pelican (median of per-run ratios)",
                               ratio, BUILD_RATIO_TARGET, ratio <= BUILD_RATIO_TARGET, note))
         memory = figures["memory_ratio"]
         targets.append(Target(f"N={articles}: peak memory ≤ {MEMORY_RATIO_TARGET} × plain Pelican",

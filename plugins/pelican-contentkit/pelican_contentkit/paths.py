@@ -9,6 +9,7 @@ any folder writes the same files and says the same things.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -22,11 +23,16 @@ def site_root(settings: Mapping[str, Any]) -> Path:
 def site_label(path: str | Path, settings: Mapping[str, Any]) -> str:
     """``path`` as messages name it: relative to the site root (``content/articles/x.md``);
     a file outside the site keeps its absolute path."""
-    path = Path(path)
-    try:
-        return path.resolve().relative_to(site_root(settings)).as_posix()
-    except ValueError:
-        return str(path)
+    # Links are named as written (a file read through a linked folder keeps the link's name),
+    # so the path is made absolute without resolving; only then is it tried resolved.
+    absolute = Path(os.path.abspath(path))
+    candidates = (absolute, absolute.resolve())
+    roots = (Path(os.path.abspath(settings["PATH"])).parent, site_root(settings))
+    for candidate in candidates:
+        for root in roots:
+            if candidate.is_relative_to(root):
+                return candidate.relative_to(root).as_posix()
+    return str(path)
 
 
 def site_path(value: str | Path, settings: Mapping[str, Any]) -> Path:
