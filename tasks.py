@@ -46,7 +46,8 @@ def pelican_build(settings_file, **overrides):
 @task
 def clean(c):
     """Remove generated files"""
-    for folder in (CONFIG["deploy_path"], "campaigns"):
+    output = CONFIG["deploy_path"]
+    for folder in (output, f"{output}.old", f"{output}.old.deleting", f"{output}.partial", "campaigns"):
         shutil.rmtree(ROOT / folder, ignore_errors=True)
 
 

@@ -174,3 +174,26 @@ def test_what_pelican_warns_about_while_reading_is_a_problem_with_the_file_and_l
     (problem,) = check(content)
     assert "articles/first.md:7 [Date]: Pelican: Duplicate definition of `date` for " in problem
     assert problem.endswith("Using first one. Fix: correct the file as the message says (Pelican could not use it as it is)")
+
+
+def test_a_clean_build_swaps_its_output_in_and_deletes_the_one_before_last_while_it_reads(tmp_path):
+    import threading
+
+    make_content(tmp_path, {})
+    overrides = production_overrides(tmp_path)
+    output, old = tmp_path / "output", tmp_path / "output.old"
+
+    def build_marked(marker: str) -> None:
+        assert build_site(ROOT / "publishconf.py", overrides) == 0
+        (output / marker).write_text(marker, encoding="utf-8")
+        for thread in threading.enumerate():
+            if thread.name == "remove-old-output":
+                thread.join()
+
+    build_marked("first")
+    assert (output / "index.html").is_file() and not old.exists()
+    build_marked("second")
+    assert (old / "first").is_file() and not (output / "first").exists()
+    build_marked("third")
+    assert (old / "second").is_file() and not (old / "first").exists()
+    assert not (tmp_path / "output.old.deleting").exists() and not (tmp_path / "output.partial").exists()

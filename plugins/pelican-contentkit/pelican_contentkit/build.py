@@ -6,9 +6,11 @@
   raised anywhere else in the build ends it the same way.
 - Errors logged by Pelican (a broken ``{filename}`` link, say) fail the build too.
 - A clean build (``DELETE_OUTPUT_DIRECTORY``, as in publishconf.py) is made in a
-  sibling folder and swapped into place only when the whole build succeeded, so a
-  failed build never leaves a half-written ``output/`` behind. Development builds
-  write in place, for speed.
+  sibling folder (``output.partial``) and swapped into place only when the whole build
+  succeeded, so a failed build never leaves a half-written ``output/`` behind. The
+  output it replaces is kept as ``output.old`` until the next clean build, which deletes
+  it in the background while it reads the content (deleting thousands of files takes
+  seconds; nothing else would overlap it). Development builds write in place, for speed.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ def build_site(settings_file: str | Path, overrides: dict[str, Any] | None = Non
     staged = bool(settings.get("DELETE_OUTPUT_DIRECTORY"))
     staging_output = final_output.with_name(final_output.name + ".partial") if staged else final_output
     if staged:
+        _remove_in_background(_previous(final_output))
         shutil.rmtree(staging_output, ignore_errors=True)
         settings["OUTPUT_PATH"] = str(staging_output)
 
@@ -90,23 +93,29 @@ def _discard(staging_output: Path, staged: bool) -> None:
         shutil.rmtree(staging_output, ignore_errors=True)
 
 
-# The previous output being deleted in the background (see _replace_dir).
-_removing: list[threading.Thread] = []
+def _previous(target: Path) -> Path:
+    return target.with_name(target.name + ".old")
+
+
+def _remove_in_background(folder: Path) -> None:
+    """Delete ``folder`` (the output two builds ago) in a thread while this build runs. It is
+    renamed first, so the name is free for this build's swap at once; the thread is not a
+    daemon, so the process waits for it before exiting."""
+    doomed = folder.with_name(folder.name + ".deleting")
+    if folder.exists():
+        shutil.rmtree(doomed, ignore_errors=True)  # left by a run that was killed meanwhile
+        folder.rename(doomed)
+    if doomed.exists():
+        threading.Thread(
+            target=shutil.rmtree, args=(doomed,), kwargs={"ignore_errors": True}, name="remove-old-output"
+        ).start()
 
 
 def _replace_dir(new: Path, target: Path) -> None:
     """Put ``new`` (search index included: it is made at the build's end) in place of
-    ``target``. The old folder is renamed away at once and deleted by a background thread
-    (thousands of files take seconds to delete); the thread is not a daemon, so the process
-    waits for it before exiting."""
-    for thread in _removing:
-        thread.join()
-    _removing.clear()
-    old = target.with_name(target.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
+    ``target``, which becomes ``target.old`` (deleted by the next build)."""
+    old = _previous(target)
+    shutil.rmtree(old, ignore_errors=True)  # only if the start of this build could not move it
     if target.exists():
         target.rename(old)
     new.rename(target)
-    remover = threading.Thread(target=shutil.rmtree, args=(old,), kwargs={"ignore_errors": True}, name="remove-old-output")
-    remover.start()
-    _removing.append(remover)
