@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import sys
 import time
@@ -43,11 +42,11 @@ CHECK_TODAY = date(2026, 1, 1)
 
 
 def build_plain(content: Path, output: Path) -> int:
+    import logging
+
     from pelican import Pelican
     from pelican.log import init as init_logging
     from pelican.settings import read_settings
-
-    import logging
 
     init_logging(level=logging.WARNING, fatal="errors")
     settings = read_settings(str(PLAIN_SETTINGS), override={"PATH": str(content), "OUTPUT_PATH": str(output)})
@@ -58,7 +57,11 @@ def build_plain(content: Path, output: Path) -> int:
 def build_networker(content: Path, output: Path, campaigns: Path) -> int:
     from pelican_contentkit.build import build_site
 
-    overrides = {"PATH": str(content), "OUTPUT_PATH": str(output), "NEWSLETTER_CAMPAIGNS_PATH": str(campaigns)}
+    overrides = {
+        "PATH": str(content),
+        "OUTPUT_PATH": str(output),
+        "NEWSLETTER_CAMPAIGNS_PATH": str(campaigns),
+    }
     return build_site(ROOT / "publishconf.py", overrides)
 
 
@@ -66,12 +69,16 @@ def build_dev(content: Path, output: Path, cache: Path) -> tuple[int, float, flo
     """``invoke livereload``'s cached_build, pointed at ``content``: the exit code, the seconds
     until the site is built (when the browser reloads), and the seconds of the search index
     (which live reload makes in the background)."""
-    from pelican_contentkit.build import build_site
     from pelican.plugins.reader_features.search import build_search_index
+    from pelican_contentkit.build import build_site
 
     overrides = {
-        "PATH": str(content), "OUTPUT_PATH": str(output), "CACHE_PATH": str(cache),
-        "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "READER_SEARCH_INDEX": False,
+        "PATH": str(content),
+        "OUTPUT_PATH": str(output),
+        "CACHE_PATH": str(cache),
+        "CACHE_CONTENT": True,
+        "LOAD_CONTENT_CACHE": True,
+        "READER_SEARCH_INDEX": False,
     }
     code, site_seconds = timed(lambda: build_site(ROOT / "pelicanconf.py", overrides))
     if code:
@@ -99,7 +106,9 @@ def append_paragraph(path: Path, run: int) -> None:
     from bench.corpus import sentence
 
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.rstrip("\n") + f"\n\n{sentence(random.Random(run))}\n", encoding="utf-8", newline="\n")
+    path.write_text(
+        text.rstrip("\n") + f"\n\n{sentence(random.Random(run))}\n", encoding="utf-8", newline="\n"
+    )
 
 
 def timed(function: Callable[[], int]) -> tuple[int, float]:
@@ -122,7 +131,7 @@ def timing_wrapper(method: Callable[..., Any], spent: list[float]) -> Callable[.
 def run(args: argparse.Namespace) -> dict[str, Any]:
     content, output, campaigns = Path(args.content), Path(args.output), Path(args.campaigns)
     # Everything a build imports anyway, imported before the clock starts.
-    import pelican  # noqa: F401
+    import pelican
     import pelican.generators  # noqa: F401
 
     if args.mode == "plain":
@@ -139,12 +148,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
         output_spent: list[float] = []
         render_spent: list[float] = []
-        NewsletterGenerator.generate_output = timing_wrapper(NewsletterGenerator.generate_output, output_spent)
-        NewsletterGenerator._render_email = timing_wrapper(NewsletterGenerator._render_email, render_spent)  # noqa: SLF001
+        NewsletterGenerator.generate_output = timing_wrapper(
+            NewsletterGenerator.generate_output, output_spent
+        )
+        NewsletterGenerator._render_email = timing_wrapper(NewsletterGenerator._render_email, render_spent)
         code, seconds = timed(lambda: build_networker(content, output, campaigns))
         return {
-            "exit": code, "seconds": seconds,
-            "generate_output_seconds": sum(output_spent), "render_emails_seconds": sum(render_spent),
+            "exit": code,
+            "seconds": seconds,
+            "generate_output_seconds": sum(output_spent),
+            "render_emails_seconds": sum(render_spent),
             "issues": len(list(campaigns.glob("*/email.html"))),
         }
     if args.mode == "dev-rebuilds":
@@ -163,8 +176,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             rebuilds.append(seconds)
             searches.append(search_seconds)
         return {
-            "exit": code, "cold_seconds": cold, "cold_search_seconds": cold_search,
-            "rebuild_seconds": rebuilds, "rebuild_search_seconds": searches, "edited": edited,
+            "exit": code,
+            "cold_seconds": cold,
+            "cold_search_seconds": cold_search,
+            "rebuild_seconds": rebuilds,
+            "rebuild_search_seconds": searches,
+            "edited": edited,
         }
     raise ValueError(f"unknown mode {args.mode!r}")
 
@@ -197,10 +214,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    os.chdir(ROOT)  # publishconf.py imports pelicanconf from the current folder
-    for path in (str(ROOT / "plugins"), str(ROOT)):
-        if path not in sys.path:
-            sys.path.insert(0, path)
     figures = {"mode": args.mode, **run(args)}
     print(json.dumps(figures, sort_keys=True) if args.json else figures)
     return figures["exit"]

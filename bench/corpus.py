@@ -25,40 +25,212 @@ IMAGE = "images/bench-figure.png"
 CATEGORIES = ("Introductions", "Relationships", "Giving First", "Communities", "Careers", "Habits")
 AUTHORS = ("Dana Whitfield", "Sam Okafor", "Lena Brandt", "Tomas Reyes")
 TAGS = (
-    "introductions", "connectors", "follow-up", "habits", "generosity", "reconnecting", "trust",
-    "reach", "email", "invitations", "events", "mentoring", "meetups", "coffee", "gratitude",
-    "listening", "questions", "notes", "calendars", "referrals", "hiring", "careers", "founders",
-    "teams", "remote", "writing", "feedback", "boundaries", "reputation", "favours", "community",
-    "volunteering", "conferences", "online", "neighbours", "alumni", "advice", "learning",
-    "patience", "reciprocity",
+    "introductions",
+    "connectors",
+    "follow-up",
+    "habits",
+    "generosity",
+    "reconnecting",
+    "trust",
+    "reach",
+    "email",
+    "invitations",
+    "events",
+    "mentoring",
+    "meetups",
+    "coffee",
+    "gratitude",
+    "listening",
+    "questions",
+    "notes",
+    "calendars",
+    "referrals",
+    "hiring",
+    "careers",
+    "founders",
+    "teams",
+    "remote",
+    "writing",
+    "feedback",
+    "boundaries",
+    "reputation",
+    "favours",
+    "community",
+    "volunteering",
+    "conferences",
+    "online",
+    "neighbours",
+    "alumni",
+    "advice",
+    "learning",
+    "patience",
+    "reciprocity",
 )
 NOUNS = (
-    "network", "friend", "colleague", "introduction", "message", "meeting", "habit", "favour",
-    "conversation", "community", "founder", "mentor", "neighbour", "note", "question", "answer",
-    "calendar", "list", "week", "month", "year", "project", "idea", "team", "event", "dinner",
-    "walk", "call", "letter", "reply", "promise", "gift", "lesson", "story", "book", "name",
-    "contact", "group", "circle", "table", "office", "city", "street", "garden", "workshop",
-    "kitchen", "library", "market", "bridge", "door", "road", "river", "morning", "evening",
+    "network",
+    "friend",
+    "colleague",
+    "introduction",
+    "message",
+    "meeting",
+    "habit",
+    "favour",
+    "conversation",
+    "community",
+    "founder",
+    "mentor",
+    "neighbour",
+    "note",
+    "question",
+    "answer",
+    "calendar",
+    "list",
+    "week",
+    "month",
+    "year",
+    "project",
+    "idea",
+    "team",
+    "event",
+    "dinner",
+    "walk",
+    "call",
+    "letter",
+    "reply",
+    "promise",
+    "gift",
+    "lesson",
+    "story",
+    "book",
+    "name",
+    "contact",
+    "group",
+    "circle",
+    "table",
+    "office",
+    "city",
+    "street",
+    "garden",
+    "workshop",
+    "kitchen",
+    "library",
+    "market",
+    "bridge",
+    "door",
+    "road",
+    "river",
+    "morning",
+    "evening",
 )
 VERBS = (
-    "send", "write", "ask", "answer", "remember", "notice", "share", "offer", "invite", "thank",
-    "follow", "meet", "call", "visit", "introduce", "listen", "keep", "plan", "review", "help",
-    "recommend", "forward", "read", "note", "start", "finish", "return", "open", "build", "tend",
+    "send",
+    "write",
+    "ask",
+    "answer",
+    "remember",
+    "notice",
+    "share",
+    "offer",
+    "invite",
+    "thank",
+    "follow",
+    "meet",
+    "call",
+    "visit",
+    "introduce",
+    "listen",
+    "keep",
+    "plan",
+    "review",
+    "help",
+    "recommend",
+    "forward",
+    "read",
+    "note",
+    "start",
+    "finish",
+    "return",
+    "open",
+    "build",
+    "tend",
 )
 ADJECTIVES = (
-    "small", "useful", "quiet", "honest", "warm", "short", "clear", "generous", "simple", "patient",
-    "kind", "busy", "new", "old", "careful", "specific", "open", "steady", "friendly", "curious",
-    "thoughtful", "early", "late", "weekly", "monthly", "rare", "good", "brief", "plain", "real",
+    "small",
+    "useful",
+    "quiet",
+    "honest",
+    "warm",
+    "short",
+    "clear",
+    "generous",
+    "simple",
+    "patient",
+    "kind",
+    "busy",
+    "new",
+    "old",
+    "careful",
+    "specific",
+    "open",
+    "steady",
+    "friendly",
+    "curious",
+    "thoughtful",
+    "early",
+    "late",
+    "weekly",
+    "monthly",
+    "rare",
+    "good",
+    "brief",
+    "plain",
+    "real",
 )
 ADVERBS = (
-    "quietly", "often", "rarely", "gently", "clearly", "always", "usually", "slowly", "soon",
-    "today", "again", "together", "carefully", "simply", "honestly", "kindly",
+    "quietly",
+    "often",
+    "rarely",
+    "gently",
+    "clearly",
+    "always",
+    "usually",
+    "slowly",
+    "soon",
+    "today",
+    "again",
+    "together",
+    "carefully",
+    "simply",
+    "honestly",
+    "kindly",
 )
 LINKERS = ("and", "but", "so", "because", "while", "when", "until", "after", "before", "if")
 DETERMINERS = ("the", "a", "one", "every", "your", "their", "our", "this", "that", "each")
 PEOPLE = (
-    "Ada", "Bruno", "Chidi", "Dora", "Emil", "Farah", "Goran", "Hana", "Ivo", "Jun", "Kemal", "Lior",
-    "Mina", "Nils", "Oona", "Pavel", "Rosa", "Sven", "Talia", "Uma", "Viktor", "Wen", "Yara", "Zeno",
+    "Ada",
+    "Bruno",
+    "Chidi",
+    "Dora",
+    "Emil",
+    "Farah",
+    "Goran",
+    "Hana",
+    "Ivo",
+    "Jun",
+    "Kemal",
+    "Lior",
+    "Mina",
+    "Nils",
+    "Oona",
+    "Pavel",
+    "Rosa",
+    "Sven",
+    "Talia",
+    "Uma",
+    "Viktor",
+    "Wen",
+    "Yara",
+    "Zeno",
 )
 ROLES = ("teacher", "founder", "gardener", "editor", "engineer", "librarian", "organiser", "nurse")
 
@@ -110,14 +282,17 @@ def plan_articles(count: int, rng: random.Random) -> list[ArticlePlan]:
     for index in range(count):
         offset = span * index / max(count - 1, 1)
         date = FIRST_DAY + timedelta(seconds=int(offset) // 60 * 60)
-        words = [rng.choice(ADJECTIVES), rng.choice(NOUNS), rng.choice(("for", "with", "after", "before")),
-                 rng.choice(DETERMINERS), rng.choice(NOUNS)]
+        words = [
+            rng.choice(ADJECTIVES),
+            rng.choice(NOUNS),
+            rng.choice(("for", "with", "after", "before")),
+            rng.choice(DETERMINERS),
+            rng.choice(NOUNS),
+        ]
         title = " ".join(words).capitalize()
         slug = f"{'-'.join(words)}-{index + 1:05d}"
         tags = tuple(sorted(rng.sample(TAGS, rng.randint(2, 4))))
-        plans.append(
-            ArticlePlan(index, slug, title, date, rng.choice(CATEGORIES), tags, rng.choice(AUTHORS))
-        )
+        plans.append(ArticlePlan(index, slug, title, date, rng.choice(CATEGORIES), tags, rng.choice(AUTHORS)))
     return plans
 
 
@@ -167,28 +342,39 @@ def article_text(plan: ArticlePlan, slugs: list[str], rng: random.Random) -> str
     section = 0
     while _word_count(blocks) < WORDS_PER_ARTICLE - 60:
         section += 1
-        heading = " ".join([rng.choice(VERBS), rng.choice(DETERMINERS), rng.choice(ADJECTIVES), rng.choice(NOUNS)])
+        heading = " ".join(
+            [rng.choice(VERBS), rng.choice(DETERMINERS), rng.choice(ADJECTIVES), rng.choice(NOUNS)]
+        )
         blocks.append(f"## {heading.capitalize()}")
         link = ""
         if others and rng.random() < 0.7:
             target = rng.choice(others)
             link = f"Read more in [{' '.join(target.split('-')[:3])}]({{filename}}{target}.md)."
         elif rng.random() < 0.5:
-            link = f"See [the {rng.choice(NOUNS)} notes](https://example.org/{rng.choice(NOUNS)}/{rng.randint(1, 999)}/)."
+            noun, path, number = rng.choice(NOUNS), rng.choice(NOUNS), rng.randint(1, 999)
+            link = f"See [the {noun} notes](https://example.org/{path}/{number}/)."
         blocks.append(paragraph(rng, extras=(link,) if link else ()))
         kind = section % 4
         if kind == 1:
             blocks.append("\n".join(f"- {sentence(rng, 5, 10)}" for _ in range(rng.randint(3, 6))))
         elif kind == 2:
             person = rng.choice(PEOPLE)
-            blocks.append("\n>\n".join(f"> {sentence(rng, 10, 16)}" for _ in range(2)) + f"\n>\n> — {person}, {rng.choice(ROLES)}")
+            blocks.append(
+                "\n>\n".join(f"> {sentence(rng, 10, 16)}" for _ in range(2))
+                + f"\n>\n> — {person}, {rng.choice(ROLES)}"
+            )
         elif kind == 3:
             blocks.append("\n".join(f"{n}. {sentence(rng, 6, 12)}" for n in range(1, rng.randint(4, 6))))
         else:
-            blocks.append(f"![A {rng.choice(ADJECTIVES)} {rng.choice(NOUNS)} drawn as a small square]({{static}}/{IMAGE})")
+            blocks.append(
+                f"![A {rng.choice(ADJECTIVES)} {rng.choice(NOUNS)} drawn as a small "
+                f"square]({{static}}/{IMAGE})"
+            )
         blocks.append(paragraph(rng))
     if section < 4:
-        blocks.append(f"![A {rng.choice(ADJECTIVES)} {rng.choice(NOUNS)} drawn as a small square]({{static}}/{IMAGE})")
+        blocks.append(
+            f"![A {rng.choice(ADJECTIVES)} {rng.choice(NOUNS)} drawn as a small square]({{static}}/{IMAGE})"
+        )
     return "\n".join(header) + "\n\n" + "\n\n".join(blocks) + "\n"
 
 
@@ -199,14 +385,16 @@ def _word_count(blocks: list[str]) -> int:
 def pages() -> dict[str, str]:
     return {
         "about": (
-            "Title: About\nSlug: about\nSummary: A benchmark site with many articles about building a network.\n\n"
+            "Title: About\nSlug: about\nSummary: A benchmark site with many articles about building a "
+            "network.\n\n"
             "This site is generated for Networker's build benchmark. Every article ends with a\n"
             "**connector prompt** and every month has a **QuoteAction**.\n\n"
             "## Who writes here\n\nA small group of made-up authors, writing from a fixed word list.\n"
         ),
         "subscribe": (
             "Title: Subscribe\nSlug: subscribe\nTemplate: subscribe\n"
-            "Summary: Get the newsletter once a month: a QuoteAction, the month's articles and one way to help.\n\n"
+            "Summary: Get the newsletter once a month: a QuoteAction, the month's articles and one way to "
+            "help.\n\n"
             "The newsletter arrives once a month. Each issue has:\n\n"
             "- **The QuoteAction:** a quote and one concrete action.\n"
             "- **The month's articles,** each with a short summary.\n"
@@ -233,7 +421,10 @@ def prompts_text(rng: random.Random, count: int = 12) -> str:
     for number in range(1, count + 1):
         verb, noun = rng.choice(VERBS), rng.choice(NOUNS)
         lines.append(f"- id: {verb}-a-{noun}-{number:02d}")
-        lines.append(f"  text: {verb.capitalize()} one {rng.choice(ADJECTIVES)} {noun} this week, **for someone else**.")
+        lines.append(
+            f"  text: {verb.capitalize()} one {rng.choice(ADJECTIVES)} {noun} this week, **for someone "
+            "else**."
+        )
         if number % 2:
             lines.append(f"  categories: [{CATEGORIES[number % len(CATEGORIES)]}]")
         lines.append(f"  tags: [{', '.join(sorted(rng.sample(TAGS, 2)))}]")
@@ -249,4 +440,9 @@ def tiny_png() -> bytes:
 
     raw = b"".join(b"\x00" + b"\x2a\x6f\x97" * 8 for _ in range(8))
     header = struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 9))
+        + chunk(b"IEND", b"")
+    )

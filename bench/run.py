@@ -8,13 +8,13 @@ every build runs as the command a user runs, in a fresh process tree: stock Peli
 ``pelican-quickstart`` sets it up (``pelican content -o output -s pelicanconf.py`` with
 bench/quickstart/pelicanconf.py) and Networker's ``make build`` as a whole (make, invoke,
 Python start-up, the one reading of the content that is also its check, the build, the
-search index), run in a scratch copy of the project whose content/ is the corpus. One warm-up
-of each, then R runs alternating plain, Networker, plain, Networker... A sampler thread in this process reads the
-proportional set size (PSS) of the build process and all its descendants (Markdown workers,
-Pagefind) every 20 ms and keeps the peak. Then: the content check alone, the newsletter's
-``generate_output`` alone, and the development build with the content cache, cold and then
-rebuilt after changing one article. The figures go to a JSON file; the report and the
-targets of the issue (PASS/FAIL) are printed.
+search index), run in a scratch copy of the project whose content/ is the corpus. One
+warm-up of each, then R runs alternating plain, Networker, plain, Networker... A sampler thread
+in this process reads the proportional set size (PSS) of the build process and all its
+descendants (Markdown workers, Pagefind) every 20 ms and keeps the peak. Then: the content
+check alone, the newsletter's ``generate_output`` alone, and the development build with the
+content cache, cold and then rebuilt after changing one article. The figures go to a JSON
+file; the report and the targets of the issue (PASS/FAIL) are printed.
 """
 
 from __future__ import annotations
@@ -134,7 +134,11 @@ def tree_pss_kib(pid: int) -> tuple[int, int]:
     ``invoke``, a Python worker)."""
     members = process_tree(pid)
     sizes = [pss_kib(member) for member in members]
-    builders = [size for member, size in zip(members, sizes, strict=True) if not command_name(member).startswith(NOT_THE_BUILD)]
+    builders = [
+        size
+        for member, size in zip(members, sizes, strict=True)
+        if not command_name(member).startswith(NOT_THE_BUILD)
+    ]
     return sum(sizes), max(builders, default=0)
 
 
@@ -212,7 +216,15 @@ def build_command(mode: str, *options: str) -> list[str]:
 # What `make build` needs beside content/ in a scratch site: copies of the files that find the
 # site from their own folder, links to the rest.
 SITE_COPIES = ("pelicanconf.py", "publishconf.py", "tasks.py")
-SITE_LINKS = ("Makefile", ".venv", "requirements.txt", "requirements-dev.txt", "constraints.txt", "plugins", "theme")
+SITE_LINKS = (
+    "Makefile",
+    ".venv",
+    "requirements.txt",
+    "requirements-dev.txt",
+    "constraints.txt",
+    "plugins",
+    "theme",
+)
 
 
 def scratch_site(content: Path, work: Path) -> Path:
@@ -240,7 +252,14 @@ def measured_command(name: str, command: list[str], cwd: Path) -> ProcessRun:
 def plain_pelican(content: Path, work: Path) -> ProcessRun:
     """Stock Pelican's `make html`: `pelican content -o output -s pelicanconf.py`."""
     output = work / "output-plain"
-    command = [str(ROOT / ".venv" / "bin" / "pelican"), str(content), "-o", str(output), "-s", str(QUICKSTART_SETTINGS)]
+    command = [
+        str(ROOT / ".venv" / "bin" / "pelican"),
+        str(content),
+        "-o",
+        str(output),
+        "-s",
+        str(QUICKSTART_SETTINGS),
+    ]
     return measured_command("plain Pelican", command, work)
 
 
@@ -276,7 +295,10 @@ def bench_articles(articles: int, runs: int, seed: int, profile_file: Path | Non
     """All the figures for one N."""
     started = time.perf_counter()
     content = cached_corpus(articles, seed)
-    log(f"\n== N = {articles} articles (corpus {content.relative_to(ROOT)}, {time.perf_counter() - started:.1f} s)")
+    log(
+        f"\n== N = {articles} articles (corpus {content.relative_to(ROOT)}, "
+        f"{time.perf_counter() - started:.1f} s)"
+    )
     work = RESULTS / f"work-{articles}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -287,13 +309,17 @@ def bench_articles(articles: int, runs: int, seed: int, profile_file: Path | Non
         make_build(site)
         plain: list[ProcessRun] = []
         networker: list[ProcessRun] = []
-        log(f"{'run':>4} {'plain s':>9} {'make build s':>12} {'ratio':>7} {'plain MiB':>10} {'networker MiB':>14}")
+        log(
+            f"{'run':>4} {'plain s':>9} {'make build s':>12} {'ratio':>7} {'plain MiB':>10} "
+            f"{'networker MiB':>14}"
+        )
         for number in range(1, runs + 1):
             plain.append(plain_pelican(content, work))
             networker.append(make_build(site))
             p, n = plain[-1], networker[-1]
             log(
-                f"{number:>4} {p.wall_seconds:>9.2f} {n.wall_seconds:>12.2f} {n.wall_seconds / p.wall_seconds:>7.3f}"
+                f"{number:>4} {p.wall_seconds:>9.2f} {n.wall_seconds:>12.2f} "
+                f"{n.wall_seconds / p.wall_seconds:>7.3f}"
                 f" {p.peak_pss_mib:>10.0f} {n.peak_pss_mib:>14.0f}"
             )
         ratios = [n.wall_seconds / p.wall_seconds for p, n in zip(plain, networker, strict=True)]
@@ -303,42 +329,56 @@ def bench_articles(articles: int, runs: int, seed: int, profile_file: Path | Non
             "networker": build_figures(networker),
             "ratios": ratios,
             "median_ratio": median(ratios),
-            "ratio_of_medians": median([r.wall_seconds for r in networker]) / median([r.wall_seconds for r in plain]),
-            "memory_ratio": median([r.peak_pss_mib for r in networker]) / median([r.peak_pss_mib for r in plain]),
+            "ratio_of_medians": median([r.wall_seconds for r in networker])
+            / median([r.wall_seconds for r in plain]),
+            "memory_ratio": median([r.peak_pss_mib for r in networker])
+            / median([r.peak_pss_mib for r in plain]),
             # Without Pagefind and any worker processes: the Python build process alone.
             "memory_ratio_build_process": median([r.peak_main_pss_mib for r in networker])
             / median([r.peak_main_pss_mib for r in plain]),
         }
         log(
-            f"median {figures['plain']['median_seconds']:>7.2f} {figures['networker']['median_seconds']:>12.2f}"
+            f"median {figures['plain']['median_seconds']:>7.2f} "
+            f"{figures['networker']['median_seconds']:>12.2f}"
             f" {figures['median_ratio']:>7.3f} {figures['plain']['median_peak_pss_mib']:>10.0f}"
             f" {figures['networker']['median_peak_pss_mib']:>14.0f}"
         )
         log(
-            f"peak memory (PSS of the process tree): plain {figures['plain']['median_peak_pss_mib']:.0f} MiB, "
-            f"networker {figures['networker']['median_peak_pss_mib']:.0f} MiB, ratio {figures['memory_ratio']:.3f}"
+            f"peak memory (PSS of the process tree): plain {figures['plain']['median_peak_pss_mib']:.0f} "
+            "MiB, "
+            f"networker {figures['networker']['median_peak_pss_mib']:.0f} MiB, ratio "
+            f"{figures['memory_ratio']:.3f}"
             f"; the build process alone {figures['plain']['median_peak_main_pss_mib']:.0f} / "
             f"{figures['networker']['median_peak_main_pss_mib']:.0f} MiB PSS (ratio "
             f"{figures['memory_ratio_build_process']:.3f}), ru_maxrss (largest single process) "
-            f"{figures['plain']['median_max_rss_mib']:.0f} / {figures['networker']['median_max_rss_mib']:.0f} MiB"
+            f"{figures['plain']['median_max_rss_mib']:.0f} / "
+            f"{figures['networker']['median_max_rss_mib']:.0f} MiB"
         )
         log(
-            "both are the whole command, Python start-up included: stock Pelican's `pelican content -o output "
+            "both are the whole command, Python start-up included: stock Pelican's `pelican content -o "
+            "output "
             "-s pelicanconf.py`, Networker's `make build`"
         )
         in_process = measured_build("networker", content, work)
         figures["networker_build_in_process_seconds"] = in_process.figures["seconds"]
         log(
-            f"Networker's build alone (build_site with publishconf.py, after start-up and imports, the search "
+            "Networker's build alone (build_site with publishconf.py, after start-up and imports, the "
+            "search "
             f"index included): {in_process.figures['seconds']:.2f} s"
         )
 
         check = run_measured(build_command("check", "--content", str(content)), ROOT)
         if check.exit_code:
             log(f"the content check failed:\n{check.log_tail}")
-        figures["check"] = {"exit": check.exit_code, "seconds": check.figures.get("seconds"), "wall_seconds": check.wall_seconds}
-        log(f"content check alone: {check.figures.get('seconds', float('nan')):.2f} s in the process, "
-            f"{check.wall_seconds:.2f} s with start-up (exit {check.exit_code})")
+        figures["check"] = {
+            "exit": check.exit_code,
+            "seconds": check.figures.get("seconds"),
+            "wall_seconds": check.wall_seconds,
+        }
+        log(
+            f"content check alone: {check.figures.get('seconds', float('nan')):.2f} s in the process, "
+            f"{check.wall_seconds:.2f} s with start-up (exit {check.exit_code})"
+        )
 
         newsletter = measured_build("newsletter", content, work)
         figures["newsletter"] = {
@@ -348,7 +388,8 @@ def bench_articles(articles: int, runs: int, seed: int, profile_file: Path | Non
             "build_seconds": newsletter.figures["seconds"],
         }
         log(
-            f"newsletter: NewsletterGenerator.generate_output {newsletter.figures['generate_output_seconds']:.2f} s "
+            "newsletter: NewsletterGenerator.generate_output "
+            f"{newsletter.figures['generate_output_seconds']:.2f} s "
             f"for {newsletter.figures['issues']} issues (web pages, feeds, emails, campaign files), of which "
             f"rendering the emails {newsletter.figures['render_emails_seconds']:.2f} s; whole build "
             f"{newsletter.figures['seconds']:.2f} s"
@@ -385,7 +426,17 @@ def bench_rebuild(content: Path, work: Path, runs: int, figures: dict[str, Any],
     copy, output, cache = work / "dev-content", work / "dev-output", work / "dev-cache"
     shutil.copytree(content, copy)
     result = run_measured(
-        build_command("dev-rebuilds", "--content", str(copy), "--output", str(output), "--cache", str(cache), "--runs", str(runs)),
+        build_command(
+            "dev-rebuilds",
+            "--content",
+            str(copy),
+            "--output",
+            str(output),
+            "--cache",
+            str(cache),
+            "--runs",
+            str(runs),
+        ),
         ROOT,
     )
     if result.exit_code:
@@ -408,11 +459,16 @@ def bench_rebuild(content: Path, work: Path, runs: int, figures: dict[str, Any],
         "peak_pss_mib": result.peak_pss_mib,
     }
     log(
-        f"development build with the content cache (as `invoke livereload`): cold {cold_dev:.2f} s; after changing "
-        f"one article: {', '.join(f'{s:.2f}' for s in rebuilds)} s, median {rebuild['median_rebuild_seconds']:.2f} s = "
-        f"{rebuild['ratio_to_cold_production']:.3f} × the cold production build ({cold_production:.2f} s in the process), "
-        f"{rebuild['ratio_to_cold_dev']:.3f} × the cold development build. The search index, which live reload "
-        f"rebuilds in the background after the page has reloaded: median {rebuild['median_rebuild_search_seconds']:.2f} s "
+        f"development build with the content cache (as `invoke livereload`): cold {cold_dev:.2f} s; after "
+        "changing "
+        f"one article: {', '.join(f'{s:.2f}' for s in rebuilds)} s, median "
+        f"{rebuild['median_rebuild_seconds']:.2f} s = "
+        f"{rebuild['ratio_to_cold_production']:.3f} × the cold production build ({cold_production:.2f} s in "
+        "the process), "
+        f"{rebuild['ratio_to_cold_dev']:.3f} × the cold development build. The search index, which live "
+        "reload "
+        "rebuilds in the background after the page has reloaded: median "
+        f"{rebuild['median_rebuild_search_seconds']:.2f} s "
         f"more ({rebuild['ratio_with_search_to_cold_production']:.3f} × the cold production build with it)"
     )
     return rebuild
@@ -422,14 +478,17 @@ def profile_report(profile_file: Path, top: int = 25) -> str:
     import io
     import pstats
 
-    lines = [f"\nprofile of one Networker production build (this process only, not its workers or Pagefind): {profile_file}"]
+    lines = [
+        "\nprofile of one Networker production build (this process only, not its workers or Pagefind): "
+        f"{profile_file}"
+    ]
     for order in ("cumulative", "tottime"):
         stream = io.StringIO()
         stats = pstats.Stats(str(profile_file), stream=stream)
         stats.strip_dirs().sort_stats(order).print_stats(top)
         text = stream.getvalue()
         lines.append(f"-- top {top} by {order}")
-        lines.append(text[text.find("   ncalls"):].rstrip() if "   ncalls" in text else text.rstrip())
+        lines.append(text[text.find("   ncalls") :].rstrip() if "   ncalls" in text else text.rstrip())
     return "\n".join(lines)
 
 
@@ -441,27 +500,69 @@ def evaluate_targets(results: dict[int, dict[str, Any]]) -> list[Target]:
     for articles, figures in sorted(results.items()):
         note = "" if articles == TARGET_N else f"(the issue sets it at N = {TARGET_N})"
         ratio = figures["median_ratio"]
-        targets.append(Target(f"N={articles}: make build ≤ {BUILD_RATIO_TARGET} × stock Pelican (median of per-run ratios)",
-                              ratio, BUILD_RATIO_TARGET, ratio <= BUILD_RATIO_TARGET, note))
+        targets.append(
+            Target(
+                f"N={articles}: make build ≤ {BUILD_RATIO_TARGET} × stock Pelican (median of per-run ratios)",
+                ratio,
+                BUILD_RATIO_TARGET,
+                ratio <= BUILD_RATIO_TARGET,
+                note,
+            )
+        )
         memory = figures["memory_ratio"]
-        targets.append(Target(f"N={articles}: peak memory ≤ {MEMORY_RATIO_TARGET} × plain Pelican",
-                              memory, MEMORY_RATIO_TARGET, memory <= MEMORY_RATIO_TARGET, note))
+        targets.append(
+            Target(
+                f"N={articles}: peak memory ≤ {MEMORY_RATIO_TARGET} × plain Pelican",
+                memory,
+                MEMORY_RATIO_TARGET,
+                memory <= MEMORY_RATIO_TARGET,
+                note,
+            )
+        )
         rebuild = figures["rebuild"]["ratio_to_cold_production"]
-        targets.append(Target(f"N={articles}: rebuild after one change ≤ {REBUILD_RATIO_TARGET} × cold production build",
-                              rebuild, REBUILD_RATIO_TARGET, rebuild <= REBUILD_RATIO_TARGET, note))
-        targets.append(Target(f"N={articles}: stretch: Networker cold build faster than plain Pelican",
-                              ratio, 1.0, ratio < 1.0, ""))
+        targets.append(
+            Target(
+                f"N={articles}: rebuild after one change ≤ {REBUILD_RATIO_TARGET} × cold production build",
+                rebuild,
+                REBUILD_RATIO_TARGET,
+                rebuild <= REBUILD_RATIO_TARGET,
+                note,
+            )
+        )
+        targets.append(
+            Target(
+                f"N={articles}: stretch: Networker cold build faster than plain Pelican",
+                ratio,
+                1.0,
+                ratio < 1.0,
+                "",
+            )
+        )
     if len(results) >= 2:
         small, big = min(results), max(results)
         per_article = {n: results[n]["networker"]["median_seconds"] / n for n in (small, big)}
         growth = per_article[big] / per_article[small]
         note = "" if (small, big) == (TARGET_N, 5000) else "(the issue sets it for 1000 → 5000)"
-        targets.append(Target(f"time per article at N={big} ≤ {LINEARITY_TARGET} × at N={small}",
-                              growth, LINEARITY_TARGET, growth <= LINEARITY_TARGET, note))
+        targets.append(
+            Target(
+                f"time per article at N={big} ≤ {LINEARITY_TARGET} × at N={small}",
+                growth,
+                LINEARITY_TARGET,
+                growth <= LINEARITY_TARGET,
+                note,
+            )
+        )
     if 5000 in results:
         seconds = results[5000]["networker"]["median_seconds"]
-        targets.append(Target(f"stretch: Networker at N=5000 under Eleventy's {ELEVENTY_5000_SECONDS:.0f} s",
-                              seconds, ELEVENTY_5000_SECONDS, seconds < ELEVENTY_5000_SECONDS, "(seconds, not a ratio)"))
+        targets.append(
+            Target(
+                f"stretch: Networker at N=5000 under Eleventy's {ELEVENTY_5000_SECONDS:.0f} s",
+                seconds,
+                ELEVENTY_5000_SECONDS,
+                seconds < ELEVENTY_5000_SECONDS,
+                "(seconds, not a ratio)",
+            )
+        )
     return targets
 
 
@@ -516,7 +617,9 @@ def parse_articles(value: str) -> list[int]:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--articles", type=parse_articles, default=[TARGET_N], help="N, or several: 1000,5000")
+    parser.add_argument(
+        "--articles", type=parse_articles, default=[TARGET_N], help="N, or several: 1000,5000"
+    )
     parser.add_argument("--runs", type=int, default=5, help="measured runs of each build after the warm-up")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--output", default=str(RESULTS / "latest.json"), help="the JSON file of figures")
@@ -534,8 +637,10 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     info = machine_info(args.articles, args.runs, args.seed)
     print(
-        f"Networker build benchmark: {info['cpu_count']} CPUs ({info['cpu_model']}), Python {info['python']}, "
-        f"Pelican {info['pelican']}, commit {info['git_commit'][:10]}{' (modified)' if info['git_dirty'] else ''}; "
+        f"Networker build benchmark: {info['cpu_count']} CPUs ({info['cpu_model']}), Python "
+        f"{info['python']}, "
+        f"Pelican {info['pelican']}, commit "
+        f"{info['git_commit'][:10]}{' (modified)' if info['git_dirty'] else ''}; "
         f"{args.runs} runs after one warm-up, alternating plain and Networker",
         flush=True,
     )
@@ -546,7 +651,9 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[int, dict[str, Any]] = {}
     try:
         for articles in args.articles:
-            profile_file = output.with_name(f"{output.stem}-networker-{articles}.prof") if args.profile else None
+            profile_file = (
+                output.with_name(f"{output.stem}-networker-{articles}.prof") if args.profile else None
+            )
             results[articles] = bench_articles(articles, args.runs, args.seed, profile_file, log)
     except BuildFailed as error:
         print(f"\nBenchmark stopped: {error}", file=sys.stderr)
@@ -555,7 +662,8 @@ def main(argv: list[str] | None = None) -> int:
     print(format_targets(targets))
     info["load_average_at_end"] = list(os.getloadavg())
     print(
-        f"\nLoad average at start {info['load_average_at_start'][0]:.2f}, at end {info['load_average_at_end'][0]:.2f} "
+        f"\nLoad average at start {info['load_average_at_start'][0]:.2f}, at end "
+        f"{info['load_average_at_end'][0]:.2f} "
         f"on {info['cpu_count']} CPUs (other work on the machine makes the times noisy)"
     )
     document = {
