@@ -1,14 +1,14 @@
 """Networker's tasks (invoke), in the shape of Pelican's quickstart plus the project's own.
 
-    invoke production     build site + newsletter + feeds with publishconf.py (`make build`): one reading
-                          of the content, stopped before writing on a problem
-    invoke build          development build with pelicanconf.py
-    invoke livereload     development build, serve on localhost:8000, rebuild and reload on change;
-                          the newsletter email preview is at /newsletter-preview/
-    invoke check          read and check all content without writing anything (the reading half of the build)
-    invoke new-article "Title" / new-quoteaction YYYY-MM / new-newsletter YYYY-MM
-    invoke screenshots    README screenshots of the sample site (docs/screenshots/)
-    invoke lighthouse     Lighthouse (mobile) scores of the home page and the newest article
+invoke production     build site + newsletter + feeds with publishconf.py (`make build`): one reading
+                      of the content, stopped before writing on a problem
+invoke build          development build with pelicanconf.py
+invoke livereload     development build, serve on localhost:8000, rebuild and reload on change;
+                      the newsletter email preview is at /newsletter-preview/
+invoke check          read and check all content without writing anything (the reading half of the build)
+invoke new-article "Title" / new-quoteaction YYYY-MM / new-newsletter YYYY-MM
+invoke screenshots    README screenshots of the sample site (docs/screenshots/)
+invoke lighthouse     Lighthouse (mobile) scores of the home page and the newest article
 """
 
 import shlex
@@ -185,7 +185,9 @@ def new_article(c, title, content=""):
     md = markdown_from_settings(settings["MARKDOWN"], with_metadata=True)
     prompt_ids = [prompt.id for prompt in read_connector_prompts(prompts_file, ROOT, md)[0]]
     folder = (settings["ARTICLE_PATHS"] or [""])[0]
-    relative, text = article_file(title, site_now(), slug, settings["AUTHOR"] or "", sorted(categories), prompt_ids, folder)
+    relative, text = article_file(
+        title, site_now(), slug, settings["AUTHOR"] or "", sorted(categories), prompt_ids, folder
+    )
     _create(relative, text, content)
 
 
@@ -240,7 +242,9 @@ def livereload(c):
         if code:
             sys.stderr.write("Fix the problem above; the page reloads when the build succeeds.\n")
             return
-        indexing = threading.Thread(target=build_search_index, args=(ROOT / CONFIG["deploy_path"],), daemon=True)
+        indexing = threading.Thread(
+            target=build_search_index, args=(ROOT / CONFIG["deploy_path"],), daemon=True
+        )
         indexing.start()
 
     cached_build()
@@ -256,7 +260,9 @@ def livereload(c):
     for glob in watched_globs:
         server.watch(str(ROOT / glob), cached_build)
     base = "http://{host}:{port}".format(**CONFIG)
-    sys.stderr.write(f"Site: {base}/\nThis month's newsletter email, at phone and desktop widths: {base}/newsletter-preview/\n")
+    sys.stderr.write(
+        f"Site: {base}/\nThis month's newsletter email, at phone and desktop widths: {base}/newsletter-preview/\n"
+    )
     server.serve(host=CONFIG["host"], port=CONFIG["port"], root=str(ROOT / CONFIG["deploy_path"]))
 
 

@@ -50,8 +50,14 @@ def test_a_good_file_becomes_a_quoteaction(md):
     assert quoteaction.author == "Helen Keller"
     assert quoteaction.author_role == "author and activist"
     assert quoteaction.source is None
-    assert quoteaction.action_html == "<p>Your action is to <strong>invite</strong> one person to something you are already going to.</p>"
-    assert quoteaction.action_text == "Your action is to invite one person to something you are already going to."
+    assert (
+        quoteaction.action_html
+        == "<p>Your action is to <strong>invite</strong> one person to something you are already going to.</p>"
+    )
+    assert (
+        quoteaction.action_text
+        == "Your action is to invite one person to something you are already going to."
+    )
     assert quoteaction.anchor == "qa-2026-09"
     assert quoteaction.month_label == "September 2026"
 
@@ -143,7 +149,9 @@ def test_load_raises_every_problem_at_once(tmp_path, md):
 
 
 def test_quote_text_is_kept_as_text_for_templates_to_escape(md):
-    text = GOOD.replace("Alone we can do so little; together we can do so much.", "Less <script>alert(1)</script> & more")
+    text = GOOD.replace(
+        "Alone we can do so little; together we can do so much.", "Less <script>alert(1)</script> & more"
+    )
     quoteaction, _ = parse_quoteaction("content/quoteactions/2026-09.md", text, md)
     assert quoteaction.quote == "Less <script>alert(1)</script> & more"
 
@@ -164,7 +172,10 @@ def test_prompts_file_is_read_with_markdown(tmp_path, md):
     assert [p.id for p in prompts] == ["introduce-two-peers", "pass-on-a-link"]
     assert prompts[0].text_html == "Introduce two people who <em>should</em> know each other."
     assert prompts[0].categories == ("Introductions",)
-    assert prompts[1].text_plain == "Send a useful article (https://example.org/a) to someone who needs it today."
+    assert (
+        prompts[1].text_plain
+        == "Send a useful article (https://example.org/a) to someone who needs it today."
+    )
 
 
 def test_missing_prompts_file_means_no_prompts(tmp_path, md):

@@ -12,7 +12,9 @@ from pelican.plugins.quoteaction.selection import ArticleFacts, choose_prompts, 
 
 
 def prompt(prompt_id, categories=(), tags=()):
-    return ConnectorPrompt(prompt_id, f"{prompt_id} text", f"{prompt_id} text", tuple(categories), tuple(tags))
+    return ConnectorPrompt(
+        prompt_id, f"{prompt_id} text", f"{prompt_id} text", tuple(categories), tuple(tags)
+    )
 
 
 def article(slug, day, category="Relationships", tags=(), override=None):
@@ -27,7 +29,12 @@ def article(slug, day, category="Relationships", tags=(), override=None):
     )
 
 
-GENERAL = [prompt("reconnect"), prompt("pass-on-a-link"), prompt("recommend-a-book"), prompt("endorse-a-peer")]
+GENERAL = [
+    prompt("reconnect"),
+    prompt("pass-on-a-link"),
+    prompt("recommend-a-book"),
+    prompt("endorse-a-peer"),
+]
 INTRO = prompt("introduce-two-peers", categories=["Introductions"], tags=["introductions"])
 FOLLOW = prompt("follow-up-note", tags=["follow-up"])
 PROMPTS = [*GENERAL, INTRO, FOLLOW]
@@ -71,7 +78,9 @@ def test_spreading_stays_among_matching_prompts():
 
 def test_without_spreading_an_article_always_gets_its_own_best_ranked_prompt():
     one = choose_prompts([article("x", 5)], GENERAL, {}, spread=0)
-    many = choose_prompts([article(f"a{i}", i) for i in range(1, 5)] + [article("x", 5)], GENERAL, {}, spread=0)
+    many = choose_prompts(
+        [article(f"a{i}", i) for i in range(1, 5)] + [article("x", 5)], GENERAL, {}, spread=0
+    )
     assert one["content/articles/x.md"] == many["content/articles/x.md"]
 
 

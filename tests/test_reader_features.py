@@ -96,7 +96,11 @@ def test_related_all_chooses_what_related_chooses_for_every_article(seed):
     rng = random.Random(seed)
     tags = [f"t{number}" for number in range(rng.choice([3, 8, 20]))]
     facts = [
-        _fact(f"a{number:03}", f"2026-{rng.randint(1, 12):02}-{rng.randint(1, 3):02}", *rng.sample(tags, rng.randint(0, 3)))
+        _fact(
+            f"a{number:03}",
+            f"2026-{rng.randint(1, 12):02}-{rng.randint(1, 3):02}",
+            *rng.sample(tags, rng.randint(0, 3)),
+        )
         for number in range(120)
     ]
     for limit in (1, 3, 5):

@@ -37,7 +37,9 @@ def reset_log_deduplication() -> None:
     LimitFilter._group_count.clear()  # noqa: SLF001
 
 
-def build_site(settings_file: str | Path, overrides: dict[str, Any] | None = None, verbose: bool = False) -> int:
+def build_site(
+    settings_file: str | Path, overrides: dict[str, Any] | None = None, verbose: bool = False
+) -> int:
     """Build the site described by ``settings_file``; return a process exit code."""
     from pelican import Pelican
     from pelican.log import init as init_logging
@@ -107,6 +109,8 @@ def _replace_dir(new: Path, target: Path) -> None:
     if target.exists():
         target.rename(old)
     new.rename(target)
-    remover = threading.Thread(target=shutil.rmtree, args=(old,), kwargs={"ignore_errors": True}, name="remove-old-output")
+    remover = threading.Thread(
+        target=shutil.rmtree, args=(old,), kwargs={"ignore_errors": True}, name="remove-old-output"
+    )
     remover.start()
     _removing.append(remover)

@@ -36,7 +36,13 @@ class ContentError(Exception):
         return (ContentError, (self.path, self.field, self.problem, self.fix, self.line))
 
     def as_dict(self) -> dict[str, str | int | None]:
-        return {"file": self.path, "line": self.line, "field": self.field, "problem": self.problem, "fix": self.fix}
+        return {
+            "file": self.path,
+            "line": self.line,
+            "field": self.field,
+            "problem": self.problem,
+            "fix": self.fix,
+        }
 
 
 class ContentErrors(ContentError):

@@ -84,7 +84,11 @@ class Fingerprinter:
             for key in todo:
                 done.add(key)
                 content = self.contents[key]
-                fields = {name: value for name, value in vars(content).items() if name not in CONTENT_FIELDS_LEFT_OUT}
+                fields = {
+                    name: value
+                    for name, value in vars(content).items()
+                    if name not in CONTENT_FIELDS_LEFT_OUT
+                }
                 parts.append(key)
                 self._add(fields, parts, 1, set())
                 if "summary" not in content.metadata:
@@ -124,7 +128,9 @@ class Fingerprinter:
         elif isinstance(value, URLWrapper):
             parts.append(f"{type(value).__name__}:{value.name}:{value.slug}:{value.url}:{value.save_as}")
         elif isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type, types.MethodType)):
-            parts.append(f"fn:{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', repr(value))}")
+            parts.append(
+                f"fn:{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', repr(value))}"
+            )
         elif isinstance(value, types.ModuleType):
             parts.append(f"mod:{value.__name__}")
         else:
@@ -198,4 +204,8 @@ def _hash(parts: list[str]) -> str:
 
 def _has_plain_dict(value: Any) -> bool:
     """An ordinary object whose state is its ``__dict__`` (no slots, no custom storage)."""
-    return hasattr(value, "__dict__") and not hasattr(type(value), "__slots__") and type(value).__module__ != "builtins"
+    return (
+        hasattr(value, "__dict__")
+        and not hasattr(type(value), "__slots__")
+        and type(value).__module__ != "builtins"
+    )

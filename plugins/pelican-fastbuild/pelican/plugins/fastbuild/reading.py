@@ -152,7 +152,9 @@ class BuildConversions:
         try:
             setup_message = pickle.dumps(setup, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as error:
-            logger.info("%s MARKDOWN settings cannot be sent to workers (%s); converting here", LOG_PREFIX, error)
+            logger.info(
+                "%s MARKDOWN settings cannot be sent to workers (%s); converting here", LOG_PREFIX, error
+            )
             return
         self._queue = ConversionQueue(paths, setup_message, self.processes - 1)
 
@@ -214,7 +216,10 @@ class ConversionQueue:
                 logger.warning("%s could not start a worker process: %s", LOG_PREFIX, error)
                 break
             thread = threading.Thread(
-                target=self._feed, args=(process, setup_message), name=f"fastbuild-worker-{number}", daemon=True
+                target=self._feed,
+                args=(process, setup_message),
+                name=f"fastbuild-worker-{number}",
+                daemon=True,
             )
             thread.start()
             self._threads.append(thread)

@@ -157,11 +157,15 @@ class RenderCache:
         self.records_path.parent.mkdir(parents=True, exist_ok=True)
         partial = self.records_path.with_suffix(".partial")
         with partial.open("wb") as stream:
-            pickle.dump({"format": RECORDS_FORMAT, "records": self.records}, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(
+                {"format": RECORDS_FORMAT, "records": self.records}, stream, protocol=pickle.HIGHEST_PROTOCOL
+            )
         partial.replace(self.records_path)
         logger.info("%s rendered %d pages, kept %d unchanged", LOG_PREFIX, self.rendered, self.reused)
 
-    def render(self, template, context: dict[str, Any], localcontext: dict[str, Any], may_leave_file: bool) -> str | None:
+    def render(
+        self, template, context: dict[str, Any], localcontext: dict[str, Any], may_leave_file: bool
+    ) -> str | None:
         """The page's text, or None when its file is left as it is (``may_leave_file``)."""
         name = localcontext["output_file"]
         try:
@@ -199,17 +203,23 @@ class RenderCache:
         own = {
             name: localcontext[name]
             for name in sorted(
-                name for name, value in localcontext.items() if name not in site or site[name] is not value  # type: ignore[operator]
+                name
+                for name, value in localcontext.items()
+                if name not in site or site[name] is not value  # type: ignore[operator]
             )
         }
         fingerprinter = self.fingerprinter
         page = fingerprinter.digest(own)
         new_contents, _ = fingerprinter.contents_digest(self._known_contents)
-        return digest_of(f"{self._site_key}|{self._template_digest(template)}|{template.name}|{page}|{new_contents}".encode())
+        return digest_of(
+            f"{self._site_key}|{self._template_digest(template)}|{template.name}|{page}|{new_contents}".encode()
+        )
 
     def _digest_site(self, template, context: dict[str, Any]) -> None:
         settings_and_context = {
-            name: dict(sorted(value.items())) if name in CONTEXT_KEYS_UNORDERED and isinstance(value, dict) else value
+            name: dict(sorted(value.items()))
+            if name in CONTEXT_KEYS_UNORDERED and isinstance(value, dict)
+            else value
             for name, value in context.items()
             if name not in CONTEXT_KEYS_LEFT_OUT
         }
@@ -324,14 +334,25 @@ class FastWriter(compat.Writer):
         self.job_maker = JobMaker()
         self.created.append(self)
 
-    def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
-                   override_output=False, url=None, **kwargs):
+    def write_file(
+        self,
+        name,
+        template,
+        context,
+        relative_urls=False,
+        paginated=None,
+        template_name=None,
+        override_output=False,
+        url=None,
+        **kwargs,
+    ):
         if template is not None and self.render_cache is not None:
             template = _CachedTemplate(template, context, self, override_output)
         elif template is not None and self.processes > 1:
             template = _DeferredTemplate(template, context, self, override_output)
-        return super().write_file(name, template, context, relative_urls, paginated, template_name,
-                                  override_output, url, **kwargs)
+        return super().write_file(
+            name, template, context, relative_urls, paginated, template_name, override_output, url, **kwargs
+        )
 
     def render_pending(self, path: str) -> None:
         """Render the page kept for the end that goes to ``path``, if any, now and here."""

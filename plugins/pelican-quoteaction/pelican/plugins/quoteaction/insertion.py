@@ -53,7 +53,9 @@ def insertion_for(environment: Environment, template_name: str, mode: str) -> In
     )
 
 
-def inserted_html(environment: Environment, context: dict[str, Any], article: Any, insertion: Insertion) -> str:
+def inserted_html(
+    environment: Environment, context: dict[str, Any], article: Any, insertion: Insertion
+) -> str:
     """The blocks to append to ``article``'s content, rendered from the partials ('' when none)."""
     values = {**context, "article": article}
     parts = [

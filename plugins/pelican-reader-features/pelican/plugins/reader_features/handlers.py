@@ -36,7 +36,10 @@ def attach_to_articles(generator) -> None:
     site_url = _site_url(generator.settings)
     site_name = plain_text(generator.settings.get("SITENAME", ""))
     everything = [
-        *generator.articles, *generator.translations, *generator.drafts, *generator.drafts_translations,
+        *generator.articles,
+        *generator.translations,
+        *generator.drafts,
+        *generator.drafts_translations,
     ]
     for article in everything:
         url = f"{site_url}/{article.url}"
@@ -104,7 +107,9 @@ def stamp_sitemap_index_pages(generators) -> None:
     if sitemap is None:
         return
     articles = [
-        article for generator in generators if isinstance(generator, ArticlesGenerator)
+        article
+        for generator in generators
+        if isinstance(generator, ArticlesGenerator)
         for article in generator.articles
     ]
     newest = max((getattr(article, "modified", None) or article.date for article in articles), default=None)
