@@ -20,8 +20,8 @@ from invoke import task
 from invoke.exceptions import Exit
 from invoke.main import program
 
-from pelican_contentkit.build import build_site
 from pelican.plugins.reader_features.search import build_search_index
+from pelican_contentkit.build import build_site
 
 # Every path below is the project's, wherever invoke was started from: no task changes directory.
 ROOT = Path(__file__).resolve().parent
@@ -109,7 +109,7 @@ def production(c):
         "settings": "the settings file (default pelicanconf.py)",
     }
 )
-def check(c, content="", format="text", settings=CONFIG["settings_base"]):  # noqa: A002 - the option is --format
+def check(c, content="", format="text", settings=CONFIG["settings_base"]):  # the option is --format
     """Read and check all content as the build does, writing nothing: exit 0 when clean, 1 with the list of problems"""
     from pelican_contentkit.check import run_check
 
@@ -156,12 +156,12 @@ CONTENT_HELP = "the content folder (default: PATH of pelicanconf.py, content/)"
 @task(name="new-article", help={"title": "the article's title, in quotes", "content": CONTENT_HELP})
 def new_article(c, title, content=""):
     """Create content/articles/<slug>.md as a draft with every field and what to fill in"""
-    from pelican_contentkit.check import markdown_files, slug_of
-    from pelican_contentkit.header import scan_header
-    from pelican_contentkit.scaffold import article_file
-    from pelican_contentkit.markup import markdown_from_settings
     from pelican.plugins.quoteaction.parsing import read_connector_prompts
     from pelican.plugins.quoteaction.settings import plugin_settings
+    from pelican_contentkit.check import markdown_files, slug_of
+    from pelican_contentkit.header import scan_header
+    from pelican_contentkit.markup import markdown_from_settings
+    from pelican_contentkit.scaffold import article_file
 
     settings = _content_settings(content)
     content = Path(settings["PATH"])
@@ -203,8 +203,8 @@ def _month_or_exit(month):
 @task(name="new-quoteaction", help={"month": "the month, YYYY-MM", "content": CONTENT_HELP})
 def new_quoteaction(c, month, content=""):
     """Create content/quoteactions/YYYY-MM.md with every field and what to fill in"""
-    from pelican_contentkit.scaffold import quoteaction_file
     from pelican.plugins.quoteaction.settings import plugin_settings
+    from pelican_contentkit.scaffold import quoteaction_file
 
     _month_or_exit(month)
     _create(*quoteaction_file(month, plugin_settings(_content_settings(content)).path), content)
@@ -213,8 +213,8 @@ def new_quoteaction(c, month, content=""):
 @task(name="new-newsletter", help={"month": "the issue's month, YYYY-MM", "content": CONTENT_HELP})
 def new_newsletter(c, month, content=""):
     """Create content/newsletters/YYYY-MM.md: the subject, preview text, note and article choice of an issue"""
-    from pelican_contentkit.scaffold import newsletter_file
     from pelican.plugins.monthly_newsletter.settings import newsletter_settings
+    from pelican_contentkit.scaffold import newsletter_file
 
     _month_or_exit(month)
     _create(*newsletter_file(month, newsletter_settings(_content_settings(content)).path), content)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import markdown
@@ -44,7 +44,7 @@ def test_a_utf8_byte_order_mark_is_fine(tmp_path):
 
 def test_an_article_dated_later_today_is_a_future_draft_not_a_problem(tmp_path):
     # Its month has no QuoteAction: a published article would need one, a draft does not.
-    later = datetime.now(timezone.utc) + timedelta(minutes=5)
+    later = datetime.now(UTC) + timedelta(minutes=5)
     content = make_content(
         tmp_path,
         {

@@ -6,8 +6,6 @@ import textwrap
 
 import pytest
 
-from pelican_contentkit.errors import ContentError, ContentErrors
-from pelican_contentkit.markup import markdown_from_settings
 from pelican.plugins.quoteaction.parsing import (
     load_connector_prompts,
     load_quoteactions,
@@ -15,6 +13,8 @@ from pelican.plugins.quoteaction.parsing import (
     read_connector_prompts,
     read_quoteactions,
 )
+from pelican_contentkit.errors import ContentError, ContentErrors
+from pelican_contentkit.markup import markdown_from_settings
 
 MARKDOWN = {"extension_configs": {"markdown.extensions.extra": {}}, "output_format": "html5"}
 

@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from pelican_contentkit.errors import ContentError
 from pelican.plugins.quoteaction.model import ConnectorPrompt
 from pelican.plugins.quoteaction.selection import ArticleFacts, choose_prompts, match_score
+from pelican_contentkit.errors import ContentError
 
 
 def prompt(prompt_id, categories=(), tags=()):

@@ -11,12 +11,12 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from pelican_contentkit.errors import ContentError, ContentErrors
 from pelican.plugins.reader_features.meta import blog_posting, json_ld_script, meta_description, plain_text
 from pelican.plugins.reader_features.navigation import ArticleFacts, neighbours, related, related_all
 from pelican.plugins.reader_features.settings import plugin_settings
 from pelican.plugins.reader_features.share import mailto, share_links
 from pelican.plugins.reader_features.subscribe import subscribe_form
+from pelican_contentkit.errors import ContentError, ContentErrors
 
 ACTION = "https://example.us1.list-manage.com/subscribe/post?u=abc123&id=def456"
 

@@ -130,7 +130,7 @@ class FakeMailchimp:
         with self._lock:
             return self._route(method, path, query, body)
 
-    def _route(self, method, path, query, body):  # noqa: C901 - a router
+    def _route(self, method, path, query, body):
         parts = [p for p in path.split("/") if p]
         if parts[:1] == ["lists"] and len(parts) == 2 and method == "GET":
             audience = self.state.audiences.get(parts[1])
@@ -341,7 +341,7 @@ def _handler_class(mailchimp: FakeMailchimp):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format, *args):  # noqa: A002
+        def log_message(self, format, *args):
             pass
 
         def _serve(self, method: str) -> None:
@@ -358,7 +358,7 @@ def _handler_class(mailchimp: FakeMailchimp):
             path = url.path[len(mailchimp.base_path) :]
             query = {k: v[0] for k, v in parse_qs(url.query).items()}
             fault, retry_after = mailchimp.choose_fault(method, path)
-            with mailchimp._lock:  # noqa: SLF001
+            with mailchimp._lock:
                 mailchimp.state.requests.append(RecordedRequest(method, path, body, fault))
             if not self._authorised():
                 self._reply(
@@ -419,19 +419,19 @@ def _handler_class(mailchimp: FakeMailchimp):
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (a slow response past its timeout)
 
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             self._serve("GET")
 
-        def do_POST(self):  # noqa: N802
+        def do_POST(self):
             self._serve("POST")
 
-        def do_PUT(self):  # noqa: N802
+        def do_PUT(self):
             self._serve("PUT")
 
-        def do_PATCH(self):  # noqa: N802
+        def do_PATCH(self):
             self._serve("PATCH")
 
-        def do_DELETE(self):  # noqa: N802
+        def do_DELETE(self):
             self._serve("DELETE")
 
     return Handler

@@ -33,8 +33,8 @@ def reset_log_deduplication() -> None:
     session (and in tests)."""
     from pelican.log import LimitFilter
 
-    LimitFilter._raised_messages.clear()  # noqa: SLF001
-    LimitFilter._group_count.clear()  # noqa: SLF001
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()
 
 
 def build_site(

@@ -29,8 +29,8 @@ from typing import Any
 
 from pelican import signals
 
-from pelican_contentkit.paths import site_label
 from pelican_contentkit.errors import ContentError, ContentErrors
+from pelican_contentkit.paths import site_label
 
 logger = logging.getLogger(__name__)
 

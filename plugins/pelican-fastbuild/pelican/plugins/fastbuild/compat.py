@@ -237,7 +237,7 @@ class Writer(pelican_writers.Writer):
         if filename in self._left_as_they_are:
             self._left_as_they_are.discard(filename)
             self._written_files.add(filename)
-            return open(os.devnull, "w", encoding=encoding)  # noqa: SIM115 - Pelican closes it
+            return open(os.devnull, "w", encoding=encoding)  # Pelican closes it
         return super()._open_w(filename, encoding, override)
 
 

@@ -95,7 +95,7 @@ class Fingerprinter:
                     parts.append(body_digest(content))
         return _hash(parts), frozenset(done)
 
-    def _add(self, value: Any, parts: list[str], depth: int, active: set[int]) -> None:  # noqa: C901, PLR0912
+    def _add(self, value: Any, parts: list[str], depth: int, active: set[int]) -> None:
         # The most common values first, by exact type: this runs for every value of every page.
         kind = type(value)
         if kind is str:

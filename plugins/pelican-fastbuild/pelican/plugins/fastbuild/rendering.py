@@ -141,7 +141,7 @@ def _child(share: list[PageJob]) -> None:
     try:
         for job in share:
             render_job(job)
-    except BaseException:  # noqa: BLE001 - the parent renders these pages again and reports the error itself
+    except BaseException:  # the parent renders these pages again and reports the error itself
         code = 1
     finally:
         sys.stdout.flush()

@@ -40,14 +40,16 @@ import logging
 import os
 import pickle
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-from pelican_contentkit.problems import gate as content_gate
 from pelican.contents import Content
 from pelican.generators import Generator
 from pelican.utils import sanitised_join
+
+from pelican_contentkit.problems import gate as content_gate
 
 from . import compat
 from .fingerprint import Fingerprinter, Unstable, body_digest, content_key, digest_of
@@ -267,10 +269,10 @@ class RenderCache:
 def _load_records(path: Path) -> dict[str, PageRecord]:
     try:
         with path.open("rb") as stream:
-            stored = pickle.load(stream)  # noqa: S301 - our own cache file, in CACHE_PATH
+            stored = pickle.load(stream)  # our own cache file, in CACHE_PATH
     except FileNotFoundError:
         return {}
-    except Exception as error:  # noqa: BLE001 - a damaged cache is rebuilt, never trusted
+    except Exception as error:  # a damaged cache is rebuilt, never trusted
         logger.warning("%s ignoring the render cache %s: %s", LOG_PREFIX, path, error)
         return {}
     if not isinstance(stored, dict) or stored.get("format") != RECORDS_FORMAT:

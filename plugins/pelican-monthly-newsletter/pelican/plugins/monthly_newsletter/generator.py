@@ -14,15 +14,15 @@ from pelican_contentkit.errors import ContentError, ContentErrors
 from pelican_contentkit.folders import keep_out_of_articles_and_pages
 from pelican_contentkit.markup import html_to_text, markdown_from_settings
 from pelican_contentkit.months import month_of
+from pelican_contentkit.paths import site_label, site_path, site_root
 from pelican_contentkit.problems import has_problems, report
 from pelican_contentkit.text import reading_minutes
-from pelican_contentkit.paths import site_label, site_path, site_root
 
 from .compose import compose_issues
 from .feed import issues_feed
+from .mime import fill_merge_tags, sample_merge_values
 from .model import IssueArticle
 from .overrides import read_overrides
-from .mime import fill_merge_tags, sample_merge_values
 from .render import (
     GMAIL_CLIP_BYTES,
     RenderedEmail,
@@ -47,7 +47,7 @@ def issue_article(article, site_url: str, settings) -> IssueArticle:
         url=f"{site_url.rstrip('/')}/{article.url}",
         summary_text=html_to_text(str(article.summary)),
         author=str(getattr(article, "author", "") or ""),
-        reading_minutes=reading_minutes(article._content),  # noqa: SLF001 - the raw HTML, no link rewriting
+        reading_minutes=reading_minutes(article._content),  # the raw HTML, no link rewriting
         date=article.date,
         slug=article.slug,
         source_path=site_label(article.source_path, settings),

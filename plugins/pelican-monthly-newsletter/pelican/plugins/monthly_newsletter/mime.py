@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from datetime import datetime
 from pathlib import Path
 
 MERGE_TAG = re.compile(r"\*\|([A-Z_:]+)\|\*")

@@ -17,7 +17,7 @@ from pelican_contentkit.errors import ContentError
 from pelican_contentkit.folders import keep_out_of_articles_and_pages
 from pelican_contentkit.markup import html_to_text, inline_html, markdown_from_settings
 from pelican_contentkit.months import month_of
-from pelican_contentkit.paths import site_label, site_root
+from pelican_contentkit.paths import site_root
 from pelican_contentkit.problems import field_line, report
 
 from .insertion import insert_into_content, inserted_html, insertion_for, without_insertion

@@ -84,9 +84,9 @@ def insert_into_content(article: Any, html: str) -> None:
     if "summary" not in article.metadata and not hasattr(article, "_summary"):
         # As if the author had written it: Pelican rewrites its links with the other fields'
         # (refresh_metadata_intersite_links, which reads _summary).
-        summary = summary_before_insertion(article._content, article.settings)  # noqa: SLF001
-        article.metadata["summary"] = article._summary = summary  # noqa: SLF001
-    article._content += html  # noqa: SLF001 - Pelican's body; plugins that change a body change this
+        summary = summary_before_insertion(article._content, article.settings)
+        article.metadata["summary"] = article._summary = summary
+    article._content += html  # Pelican's body; plugins that change a body change this
     article.quoteaction_inserted = html
 
 

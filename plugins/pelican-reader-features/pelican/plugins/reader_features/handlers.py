@@ -45,7 +45,8 @@ def attach_to_articles(generator) -> None:
         url = f"{site_url}/{article.url}"
         title = plain_text(article.title)
         description = meta_description(article.summary, settings.description_length)
-        article.reading_minutes = reading_minutes(article._content)  # noqa: SLF001 - the raw HTML: same words, no link rewriting
+        # The raw HTML: the same words, no link rewriting.
+        article.reading_minutes = reading_minutes(article._content)
         article.share_links = share_links(url, title, description, site_name)
         article.json_ld = json_ld_script(
             blog_posting(
