@@ -98,7 +98,10 @@ def preview(c):
 
 @task(name="production")
 def production(c):
-    """Everything `make build` does: read the content once, stop on a problem, else build the production site, newsletter and feeds"""
+    """Everything `make build` does: read the content once, stop on a problem, else build it all
+
+    The production site, the newsletter and the feeds.
+    """
     preview(c)
 
 
@@ -110,7 +113,10 @@ def production(c):
     }
 )
 def check(c, content="", format="text", settings=CONFIG["settings_base"]):  # the option is --format
-    """Read and check all content as the build does, writing nothing: exit 0 when clean, 1 with the list of problems"""
+    """Read and check all content as the build does, writing nothing: exit 0 when clean, 1 on a problem
+
+    Prints the problems found, as text or (--format json) as JSON.
+    """
     from pelican_contentkit.check import run_check
 
     code = run_check(ROOT / settings, content or None, format, site_now().date())
@@ -212,7 +218,7 @@ def new_quoteaction(c, month, content=""):
 
 @task(name="new-newsletter", help={"month": "the issue's month, YYYY-MM", "content": CONTENT_HELP})
 def new_newsletter(c, month, content=""):
-    """Create content/newsletters/YYYY-MM.md: the subject, preview text, note and article choice of an issue"""
+    """Create content/newsletters/YYYY-MM.md: an issue's subject, preview text, note and article choice"""
     from pelican.plugins.monthly_newsletter.settings import newsletter_settings
     from pelican_contentkit.scaffold import newsletter_file
 
@@ -261,7 +267,8 @@ def livereload(c):
         server.watch(str(ROOT / glob), cached_build)
     base = "http://{host}:{port}".format(**CONFIG)
     sys.stderr.write(
-        f"Site: {base}/\nThis month's newsletter email, at phone and desktop widths: {base}/newsletter-preview/\n"
+        f"Site: {base}/\n"
+        f"This month's newsletter email, at phone and desktop widths: {base}/newsletter-preview/\n"
     )
     server.serve(host=CONFIG["host"], port=CONFIG["port"], root=str(ROOT / CONFIG["deploy_path"]))
 

@@ -39,14 +39,17 @@ CLEAN = {
     "articles/second.md": article("Second Thoughts", "2025-03-18 09:00", "first"),
     "pages/about.md": "Title: About\n\nWho writes this site.\n",
     "quoteactions/2025-03.md": (
-        "Month: 2025-03\nQuote: Well begun is half done.\nQuote_author: Aristotle\nQuote_author_role: philosopher\n\n"
+        "Month: 2025-03\nQuote: Well begun is half done.\n"
+        "Quote_author: Aristotle\nQuote_author_role: philosopher\n\n"
         "Your action is to start one conversation you have been putting off.\n"
     ),
     "connector-prompts.yaml": (
         "- id: introduce-two-peers\n  text: Introduce two people who should know each other.\n"
         "- id: pass-on-a-link\n  text: Send this article to one person it would help.\n  tags: [habits]\n"
     ),
-    "newsletters/2025-03.md": "Subject: Starting well\nPreview_text: Two articles on beginnings.\n\nA short note.\n",
+    "newsletters/2025-03.md": (
+        "Subject: Starting well\nPreview_text: Two articles on beginnings.\n\nA short note.\n"
+    ),
     "images/handshake.png": "not really a png, but a file",
 }
 
@@ -251,7 +254,8 @@ CASES = [
             )
         },
         (
-            "connector-prompts.yaml [prompt 2 (introduce-two-peers) id]: 'introduce-two-peers' is also the id of prompt 1",
+            "connector-prompts.yaml [prompt 2 (introduce-two-peers) id]: "
+            "'introduce-two-peers' is also the id of prompt 1",
         ),
     ),
     Case(

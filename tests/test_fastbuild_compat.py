@@ -225,7 +225,7 @@ def test_on_a_pelican_it_was_not_tested_with_fastbuild_is_off_and_the_build_is_p
     assert "converted 3 Markdown files" in caplog.text
     assert fastbuild_warnings(caplog) == []
 
-    plain = run_build(tmp_path, "plain", fastbuild=False, **options)
+    run_build(tmp_path, "plain", fastbuild=False, **options)
     named = change(monkeypatch)
     for number in (1, 2):  # each build warns once
         caplog.clear()

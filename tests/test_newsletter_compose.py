@@ -130,7 +130,8 @@ def test_missing_quoteaction_is_an_error_for_that_months_newsletter():
     with pytest.raises(ContentError) as raised:
         compose([article("a", datetime(2026, 8, 3, tzinfo=UTC))])
     assert raised.value.message == (
-        "content/quoteactions/2026-08.md: the 2026-08 newsletter needs a QuoteAction and this file does not exist. "
+        "content/quoteactions/2026-08.md: the 2026-08 newsletter needs a QuoteAction "
+        "and this file does not exist. "
         "Fix: create it with `invoke new-quoteaction 2026-08`"
     )
 

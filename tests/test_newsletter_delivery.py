@@ -52,7 +52,8 @@ def test_the_score_check_can_fail(sample_site):
     spam = (
         "From: WINNER <winner@example.com>\nTo: you@example.org\nSubject: FREE MONEY!!! CLICK NOW $$$\n"
         "Content-Type: text/html\n\n<html><body><font color='#ffffff' size=1>viagra</font>"
-        "<p>100% FREE!!! Act now, limited time, guaranteed income, no credit check, click here!!!</p></body></html>\n"
+        "<p>100% FREE!!! Act now, limited time, guaranteed income, no credit check, click here!!!</p>"
+        "</body></html>\n"
     )
     score, _ = spamassassin_score(spam.encode())
     assert score >= 2.0

@@ -102,8 +102,7 @@ def test_one_issue_per_month_with_articles_drafts_and_future_excluded(built):
     ]
 
 
-def test_campaign_json_follows_the_contract(built, october):
-    tmp, _ = built
+def test_campaign_json_follows_the_contract(october):
     record = october["record"]
     assert record["schema"] == 1
     assert (record["month"], record["issue_number"], record["issue_key"]) == (
@@ -165,7 +164,7 @@ def test_email_links_to_the_site_carry_utm_parameters(october):
 
 
 def test_merge_tags_in_email_and_text_but_never_on_the_web_or_in_feeds(built, october):
-    tmp, output = built
+    _, output = built
     required = {"*|UNSUB|*", "*|LIST:ADDRESSLINE|*", "*|UPDATE_PROFILE|*", "*|FORWARD|*"}
     assert required <= set(MERGE_TAG.findall(october["html"]))
     assert required <= set(MERGE_TAG.findall(october["text"]))
@@ -246,8 +245,7 @@ def test_rebuilding_gives_identical_campaigns_and_feeds(built, tmp_path):
     assert first["content_hash"] == second["content_hash"]
 
 
-def test_campaign_folder_is_replaced_whole_and_keeps_the_publishers_record(built, tmp_path):
-    tmp, _ = built
+def test_campaign_folder_is_replaced_whole_and_keeps_the_publishers_record(tmp_path):
     build(tmp_path, SITE, production=True, SITEURL=SITE_URL)
     record = tmp_path / "campaigns/2026-10/published.json"
     record.write_text("{}")

@@ -71,7 +71,8 @@ def test_a_symlink_loop_is_a_problem_the_check_names(tmp_path):
     problems = check(content)
     assert len(problems) == 1, problems
     assert problems[0].endswith(
-        "articles/loop: is a link to .., a folder that contains it: Pelican would read its files again at every level."
+        "articles/loop: is a link to .., a folder that contains it: "
+        "Pelican would read its files again at every level."
         " Fix: remove the link (or point it at a folder outside the content folder)"
     )
 

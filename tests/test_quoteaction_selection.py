@@ -102,7 +102,8 @@ def test_unknown_prompt_id_is_an_error_naming_the_article_and_the_ids():
         choose_prompts([article("typo", 1, override="reconect")], GENERAL, {})
     assert raised.value.message == (
         "content/articles/typo.md [Connector_prompt]: 'reconect' is not the id of a connector prompt. "
-        "Fix: use an id from content/connector-prompts.yaml (endorse-a-peer, pass-on-a-link, recommend-a-book, "
+        "Fix: use an id from content/connector-prompts.yaml "
+        "(endorse-a-peer, pass-on-a-link, recommend-a-book, "
         "reconnect), your own sentence, or 'none'"
     )
 

@@ -155,7 +155,8 @@ def test_a_month_without_quoteaction_stops_the_build_unless_switched_off(tmp_pat
     with pytest.raises(ContentErrors) as raised:
         build(tmp_path / "on", files, NEWSLETTER_MONTHS=["2026-10"])  # the September newsletter would fail
     assert [error.message.split("content/", 1)[-1] for error in raised.value.errors] == [
-        "quoteactions/2026-09.md: 2026-09 has 2 published articles but no QuoteAction: this file does not exist."
+        "quoteactions/2026-09.md: 2026-09 has 2 published articles but no QuoteAction: "
+        "this file does not exist."
         " Fix: create it with `invoke new-quoteaction 2026-09` and fill in the quote and the action"
     ]
     output = build(tmp_path / "off", files, NEWSLETTER_MONTHS=["2026-10"], QUOTEACTION_WARN_MISSING=False)

@@ -248,7 +248,8 @@ def loop_problem(link: Path, content_root: Path) -> ContentError:
     return ContentError(
         ledger_module.label(link, content_root),
         None,
-        f"is a link to {os.readlink(link)}, a folder that contains it: Pelican would read its files again at every level",
+        f"is a link to {os.readlink(link)}, a folder that contains it: "
+        "Pelican would read its files again at every level",
         "remove the link (or point it at a folder outside the content folder)",
     )
 
@@ -287,7 +288,8 @@ def metadata_problems(
                     label,
                     _field_label(key),
                     f"is missing; every {source.kind} needs one",
-                    f"add a line '{_field_label(key)}: {example}' at the top of the file, before the first blank line",
+                    f"add a line '{_field_label(key)}: {example}' at the top of the file, "
+                    "before the first blank line",
                     1,
                 )
             )
@@ -323,7 +325,8 @@ def metadata_problems(
                     label,
                     _field_label(key),
                     f"{value} is more than a year ahead; is the year a typo?",
-                    f"correct the date (today is {today.isoformat()}); future-dated articles stay unpublished until their date",
+                    f"correct the date (today is {today.isoformat()}); "
+                    "future-dated articles stay unpublished until their date",
                     source.line_of(key),
                 )
             )
@@ -406,7 +409,8 @@ def address_problems(sources: Iterable[Source]) -> list[ContentError]:
                 ContentError(
                     source.label,
                     field,
-                    f"gives an address with a name of {longest} characters; file systems take at most {NAME_MAX}",
+                    f"gives an address with a name of {longest} characters; "
+                    f"file systems take at most {NAME_MAX}",
                     "shorten the title, or add a short 'Slug: ...' line",
                     source.line_of(field.lower()),
                 )
@@ -417,7 +421,8 @@ def address_problems(sources: Iterable[Source]) -> list[ContentError]:
                 ContentError(
                     source.label,
                     field,
-                    f"gives the slug {slug!r}, which {first[save_as].label} already uses: one would overwrite the other",
+                    f"gives the slug {slug!r}, which {first[save_as].label} already uses: "
+                    "one would overwrite the other",
                     "give one of them its own 'Slug: ...' line (or a different title)",
                     source.line_of(field.lower()),
                 )

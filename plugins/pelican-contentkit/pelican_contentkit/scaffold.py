@@ -48,7 +48,8 @@ def article_file(
             comment("Tags: a few words, separated by commas, e.g. introductions, follow-up."),
             comment("Summary: one or two sentences; lists, search results and the newsletter show it."),
             comment(
-                "Status: draft keeps it off the site, the feeds and the newsletter. Remove the line to publish."
+                "Status: draft keeps it off the site, the feeds and the newsletter. "
+                "Remove the line to publish."
             ),
             comment(f"Optional: Connector_prompt: one of {prompts}, your own sentence, or none."),
             comment(
@@ -77,7 +78,8 @@ def quoteaction_file(month: str, folder: str = "quoteactions") -> tuple[str, str
             comment("Quote_author: who said it. Quote_author_role (optional): what they are, e.g. poet."),
             comment("Source (optional): where it comes from, e.g. a book or speech and its year."),
             comment(
-                "Below: the month's one concrete action, starting 'Your action is to ...'. Then delete these comments."
+                "Below: the month's one concrete action, starting 'Your action is to ...'. "
+                "Then delete these comments."
             ),
             "",
         ]
@@ -95,7 +97,8 @@ def newsletter_file(month: str, folder: str = "newsletters") -> tuple[str, str]:
                 f"Overrides for the {month} issue. Every field is optional; empty fields keep the defaults."
             ),
             comment(
-                "Subject: what subscribers see in their inbox (at most 78 characters; the default is the name, number and month)."
+                "Subject: what subscribers see in their inbox "
+                "(at most 78 characters; the default is the name, number and month)."
             ),
             comment("Preview_text: the line mail clients show after the subject (at most 140 characters)."),
             comment(

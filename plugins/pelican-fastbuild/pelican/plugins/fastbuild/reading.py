@@ -25,6 +25,7 @@ changed MARKDOWN setting is never served by a stale one.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import os
 import pickle
@@ -282,10 +283,8 @@ class ConversionQueue:
 
 def _end(process: subprocess.Popen) -> None:
     for stream in (process.stdin, process.stdout):
-        try:
+        with contextlib.suppress(OSError):
             stream.close()
-        except OSError:
-            pass
     try:
         process.wait(timeout=5)
     except subprocess.TimeoutExpired:

@@ -45,7 +45,7 @@ def issue_article(article, site_url: str, settings) -> IssueArticle:
         title=str(article.title),
         title_text=html_to_text(str(article.title)),
         url=f"{site_url.rstrip('/')}/{article.url}",
-        summary_text=html_to_text(str(article.summary)),
+        summary_text=html_to_text(summary),
         author=str(getattr(article, "author", "") or ""),
         reading_minutes=reading_minutes(article._content),  # the raw HTML, no link rewriting
         date=article.date,

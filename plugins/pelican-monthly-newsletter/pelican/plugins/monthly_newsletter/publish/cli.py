@@ -31,7 +31,8 @@ def plan_lines(campaign: Campaign, audience_id: str | None, action: str) -> list
         f"Preview text: {campaign.preview_text}",
         f"From:         {campaign.from_name}, replies to {campaign.reply_to}",
         f"Web version:  {campaign.web_url}",
-        f"Content:      HTML {len(campaign.html.encode()) / 1024:.1f} KB, text {len(campaign.text.encode()) / 1024:.1f} KB",
+        f"Content:      HTML {len(campaign.html.encode()) / 1024:.1f} KB, "
+        f"text {len(campaign.text.encode()) / 1024:.1f} KB",
         f"Action:       {action}",
         "Checks:",
     ]
@@ -49,7 +50,7 @@ def publish_newsletter(
     campaigns_dir: Path | None = None,
     environ: Mapping[str, str] | None = None,
     api_factory: Callable[..., MailchimpApi] | None = None,
-    retry: RetryPolicy = RetryPolicy(),
+    retry: RetryPolicy = RetryPolicy(),  # noqa: B008 - a frozen dataclass: one shared default is safe
     sleep: Callable[[float], None] | None = None,
     now: datetime | None = None,
     stdin: TextIO | None = None,
@@ -125,7 +126,8 @@ def _run(
     emails = [e.strip() for e in test_email.split(",") if e.strip()] if test_email else []
     if test_email and (not emails or not all(EMAIL.match(e) for e in emails)):
         raise PublishError(
-            f"--test-email takes addresses separated by commas, e.g. a@example.org,b@example.org; got {test_email!r}."
+            "--test-email takes addresses separated by commas, e.g. a@example.org,b@example.org; "
+            f"got {test_email!r}."
         )
     schedule_at = parse_schedule(schedule, now) if schedule else None
     action = Action.SEND if send else Action.SCHEDULE if schedule_at else Action.TEST if emails else None
@@ -157,7 +159,8 @@ def _run(
                 "--send needs confirmation: add --yes to send without a prompt (non-interactive use)."
             )
         print(
-            f"\nSend the {month} issue to every subscriber of {config.audience_id} now? Type 'send' to confirm: ",
+            f"\nSend the {month} issue to every subscriber of {config.audience_id} now? "
+            "Type 'send' to confirm: ",
             end="",
             file=out,
             flush=True,
@@ -212,7 +215,9 @@ def argument_parser() -> argparse.ArgumentParser:
     publish = commands.add_parser(
         "publish",
         help="publish an issue to Mailchimp; a dry run unless --test-email, --schedule or --send",
-        description="Publish a newsletter issue to Mailchimp; a dry run unless --test-email, --schedule or --send.",
+        description=(
+            "Publish a newsletter issue to Mailchimp; a dry run unless --test-email, --schedule or --send."
+        ),
     )
     publish.add_argument(
         "--month", required=True, help="the issue month, YYYY-MM (its campaign files come from the build)"
