@@ -20,6 +20,7 @@ from typing import Any
 
 from pelican_contentkit.content_checks import MARKDOWN_EXTENSIONS
 from pelican_contentkit.errors import ContentError, ContentErrors
+from pelican_contentkit.pelican_api import init_logging, run_pelican
 from pelican_contentkit.problems import CHECK_ONLY_SETTING, ReadingFinished
 
 
@@ -41,7 +42,6 @@ def check_content(
     settings_file: str | Path, overrides: dict[str, Any] | None = None, today: date | None = None
 ) -> list[ContentError]:
     """Every problem in the content of the site ``settings_file`` describes, in file and line order."""
-    from pelican import Pelican
     from pelican.settings import read_settings
 
     with tempfile.TemporaryDirectory(prefix="content-check-") as output:
@@ -49,7 +49,7 @@ def check_content(
             settings = read_settings(
                 str(settings_file), override={**(overrides or {}), **check_overrides(output, today)}
             )
-            Pelican(settings).run()
+            run_pelican(settings)
         except ReadingFinished:
             return []
         except ContentErrors as errors:
@@ -64,8 +64,6 @@ def run_check(settings_file: str | Path, content: str | Path | None, output_form
     """The ``invoke check`` command: print the problems, return the exit code."""
     import logging
     import sys
-
-    from pelican.log import init as init_logging
 
     if output_format not in ("text", "json"):
         print(f"Unknown --format {output_format!r}: use text or json.", file=sys.stderr)

@@ -134,13 +134,13 @@ def check_generators(generators: Sequence[Any]) -> None:
                 "draft_translations",
             ):
                 items += [("page", content) for content in getattr(generator, name, [])]
-    sources: list[Source] = []
+    read: list[Source | None] = []
     read_paths = set()
     for kind, content in items:
         path = Path(content.source_path)
         read_paths.add(os.path.realpath(path))
         if not _inside(ledger_module.label(path, content_root), loop_labels):
-            sources.append(_source(kind, path, content, problems, context))
+            read.append(_source(kind, path, content, problems, context))
     for relative, content in sorted(context.get("generated_content", {}).items()):
         path = content_root / relative
         if (
@@ -150,8 +150,8 @@ def check_generators(generators: Sequence[Any]) -> None:
         ):
             continue
         if path.suffix.lower() in MARKDOWN_EXTENSIONS:
-            sources.append(_source(_kind_of(relative, settings), path, None, problems, context))
-    sources = [source for source in sources if source is not None]
+            read.append(_source(_kind_of(relative, settings), path, None, problems, context))
+    sources = [source for source in read if source is not None]
     sources.sort(key=lambda s: (s.kind != "article", s.label))
 
     today = _today(settings)
@@ -223,7 +223,9 @@ def _today(settings: dict[str, Any]) -> date:
 
 
 def _inside(path: str | None, folders: Iterable[str]) -> bool:
-    return bool(path) and any(path == folder or path.startswith(folder + "/") for folder in folders)
+    if not path:
+        return False
+    return any(path == folder or path.startswith(folder + "/") for folder in folders)
 
 
 # ---------------------------------------------------------------- symlink loops

@@ -27,6 +27,15 @@ def markdown_from_settings(markdown_settings: dict[str, Any], with_metadata: boo
     return Markdown(**config)
 
 
+def metadata_fields(md: Markdown) -> dict[str, str]:
+    """The fields the meta extension read in ``md``'s last conversion, each value's lines joined.
+
+    (The extension sets ``md.Meta``, which the Markdown stubs do not declare.)
+    """
+    meta: dict[str, list[str]] = getattr(md, "Meta", {})
+    return {key: " ".join(line.strip() for line in lines).strip() for key, lines in meta.items()}
+
+
 def inline_html(md: Markdown, text: str) -> str:
     """Markdown to HTML without the wrapping <p> of a single paragraph."""
     md.reset()

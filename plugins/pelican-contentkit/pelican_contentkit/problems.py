@@ -25,12 +25,15 @@ import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pelican import signals
 
 from pelican_contentkit.errors import ContentError, ContentErrors
 from pelican_contentkit.paths import site_label
+
+if TYPE_CHECKING:
+    from pelican import Pelican
 
 logger = logging.getLogger(__name__)
 
@@ -207,7 +210,7 @@ def label(path: str | Path, content_path: str | Path) -> str:
 # ---------------------------------------------------------------- signal handlers
 
 
-def start_reading(pelican_object) -> None:
+def start_reading(pelican_object: Pelican) -> None:
     """``initialized``: a fresh ledger in the settings, and Pelican's log captured."""
     from pelican_contentkit.build import reset_log_deduplication
 
@@ -232,7 +235,7 @@ def start_reading(pelican_object) -> None:
     _LogCapture(problems, swallow=mode == "stop" or bool(settings.get(CHECK_ONLY_SETTING))).attach()
 
 
-def gate(pelican_object):
+def gate(pelican_object: Pelican) -> None:
     """``get_writer``: stop before anything is written when the reading found problems."""
     problems = ledger(pelican_object.settings)
     if problems is None or not problems.open:

@@ -206,7 +206,7 @@ def watching_bodies(watch: Callable[[Content], None]) -> Iterator[None]:
         return original(self, siteurl)
 
     get_content.__doc__ = original.__doc__
-    Content.get_content = get_content  # type: ignore[method-assign]
+    Content.get_content = get_content  # type: ignore[assignment]
     try:
         yield
     finally:

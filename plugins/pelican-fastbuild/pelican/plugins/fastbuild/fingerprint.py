@@ -174,8 +174,9 @@ class Fingerprinter:
             parts.append(f"set{len(value)}")
             parts.extend(sorted(inner))
         elif dataclasses.is_dataclass(value):
-            parts.append(f"dc:{type(value).__qualname__}")
-            for name in _field_names(type(value)):
+            cls: type = type(value)
+            parts.append(f"dc:{cls.__qualname__}")
+            for name in _field_names(cls):
                 parts.append(name)
                 self._add(getattr(value, name), parts, depth + 1, active)
         elif isinstance(value, (Paginator, Page)) or _has_plain_dict(value):

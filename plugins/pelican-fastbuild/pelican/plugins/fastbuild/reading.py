@@ -247,18 +247,20 @@ class ConversionQueue:
                     return job
             return None
 
-    def _feed(self, process: subprocess.Popen, setup_message: bytes) -> None:
+    def _feed(self, process: subprocess.Popen[bytes], setup_message: bytes) -> None:
         sent: deque[_Job] = deque()
         try:
-            process.stdin.write(setup_message)
+            requests, replies = process.stdin, process.stdout
+            assert requests is not None and replies is not None  # started with stdin and stdout PIPE
+            requests.write(setup_message)
             while True:
                 while len(sent) < WORKER_PIPELINE_DEPTH and (job := self._next_for_worker()):
-                    pickle.dump(("convert", job.path), process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickle.dump(("convert", job.path), requests, protocol=pickle.HIGHEST_PROTOCOL)
                     sent.append(job)
-                process.stdin.flush()
+                requests.flush()
                 if not sent:
                     break
-                reply = pickle.load(process.stdout)
+                reply = pickle.load(replies)
                 job = sent.popleft()
                 job.reply = reply
                 if reply[0] == "ok":
@@ -281,10 +283,11 @@ class ConversionQueue:
         return self.converted
 
 
-def _end(process: subprocess.Popen) -> None:
+def _end(process: subprocess.Popen[bytes]) -> None:
     for stream in (process.stdin, process.stdout):
-        with contextlib.suppress(OSError):
-            stream.close()
+        if stream is not None:
+            with contextlib.suppress(OSError):
+                stream.close()
     try:
         process.wait(timeout=5)
     except subprocess.TimeoutExpired:

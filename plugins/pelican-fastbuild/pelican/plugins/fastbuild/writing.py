@@ -104,8 +104,9 @@ def code_digest(settings: dict[str, Any]) -> str:
     for plugin in settings.get("PLUGINS") or []:
         name = plugin if isinstance(plugin, str) else getattr(plugin, "__name__", "")
         module = sys.modules.get(name) or sys.modules.get(f"pelican.plugins.{name}")
-        if module is not None and getattr(module, "__file__", None):
-            folders.add(Path(module.__file__).parent)
+        source_file = getattr(module, "__file__", None)  # None for no module, or a namespace package
+        if source_file:
+            folders.add(Path(source_file).parent)
     for folder in sorted(folders):
         for source in sorted(folder.rglob("*.py")):
             parts.append(f"{source}:{digest_of(source.read_bytes())}")
@@ -199,15 +200,13 @@ class RenderCache:
     def _page_key(self, template, context: dict[str, Any], localcontext: dict[str, Any]) -> str:
         if self.off_reason:
             raise Unstable(self.off_reason)
-        if self._site_values is None:
-            self._digest_site(template, context)
         site = self._site_values
+        if site is None:
+            site = self._digest_site(template, context)
         own = {
             name: localcontext[name]
             for name in sorted(
-                name
-                for name, value in localcontext.items()
-                if name not in site or site[name] is not value  # type: ignore[operator]
+                name for name, value in localcontext.items() if name not in site or site[name] is not value
             )
         }
         fingerprinter = self.fingerprinter
@@ -217,7 +216,8 @@ class RenderCache:
             f"{self._site_key}|{self._template_digest(template)}|{template.name}|{page}|{new_contents}".encode()
         )
 
-    def _digest_site(self, template, context: dict[str, Any]) -> None:
+    def _digest_site(self, template, context: dict[str, Any]) -> dict[str, Any]:
+        """Digest the site's context (the same for every page) once; return the values digested."""
         settings_and_context = {
             name: dict(sorted(value.items()))
             if name in CONTEXT_KEYS_UNORDERED and isinstance(value, dict)
@@ -235,6 +235,7 @@ class RenderCache:
             raise
         self._site_values = dict(context)
         self._site_key = digest_of(f"{values}|{contents}|{code}".encode())
+        return self._site_values
 
     def _template_digest(self, template) -> str:
         environment = template.environment
@@ -294,8 +295,10 @@ class _CachedTemplate:
 
     def render(self, localcontext: dict[str, Any]) -> str:
         writer = self._writer
+        cache = writer.render_cache
+        assert cache is not None  # made only for a writer with a render cache (FastWriter.write_file)
         path = sanitised_join(writer.output_path, localcontext["output_file"])
-        text = writer.render_cache.render(
+        text = cache.render(
             self._template, self._context, localcontext, writer.writes_plainly(path, self._override)
         )
         if text is None:
@@ -330,7 +333,7 @@ class FastWriter(compat.Writer):
     processes = 1
     created: list[FastWriter]  # this build's writers, for finish_build
 
-    def __init__(self, output_path, settings=None):
+    def __init__(self, output_path: str, settings: dict[str, Any] | None = None) -> None:
         super().__init__(output_path, settings=settings)
         self.jobs: list[PageJob] = []
         self.job_maker = JobMaker()

@@ -10,9 +10,11 @@ from zoneinfo import ZoneInfo
 from markdown import Markdown
 
 from pelican_contentkit.errors import ContentError
-from pelican_contentkit.markup import html_to_text
+from pelican_contentkit.markup import html_to_text, metadata_fields
 from pelican_contentkit.months import month_problem
 from pelican_contentkit.reading import read_content_file
+
+from .model import NewsletterOverride
 
 FIELDS = ("subject", "preview_text", "articles", "send_date", "always_build")
 LABELS = {
@@ -30,10 +32,10 @@ YES = frozenset({"yes", "true", "1", "on"})
 NO = frozenset({"no", "false", "0", "off"})
 
 
-def parse_override(label: str, text: str, md: Markdown, timezone: str) -> tuple[object, list[ContentError]]:
+def parse_override(
+    label: str, text: str, md: Markdown, timezone: str
+) -> tuple[NewsletterOverride | None, list[ContentError]]:
     """(NewsletterOverride or None, problems) for one override file."""
-    from .model import NewsletterOverride
-
     problems: list[ContentError] = []
     month = Path(label).stem
     bad_name = month_problem(month)
@@ -45,7 +47,7 @@ def parse_override(label: str, text: str, md: Markdown, timezone: str) -> tuple[
         )
     md.reset()
     note_html = md.convert(text).strip()
-    meta = {key: " ".join(line.strip() for line in lines).strip() for key, lines in md.Meta.items()}
+    meta = metadata_fields(md)
     for key in sorted(set(meta) - set(FIELDS)):
         guess = difflib.get_close_matches(key, FIELDS, n=1)
         fix = (
@@ -126,9 +128,11 @@ def parse_override(label: str, text: str, md: Markdown, timezone: str) -> tuple[
     )
 
 
-def read_overrides(folder: Path, label_root: Path, md: Markdown, timezone: str):
+def read_overrides(
+    folder: Path, label_root: Path, md: Markdown, timezone: str
+) -> tuple[dict[str, NewsletterOverride], list[ContentError]]:
     """({month: NewsletterOverride}, problems) for every file in ``folder``."""
-    found = {}
+    found: dict[str, NewsletterOverride] = {}
     problems: list[ContentError] = []
     if folder.is_dir():
         for path in sorted(folder.glob("*.md")):

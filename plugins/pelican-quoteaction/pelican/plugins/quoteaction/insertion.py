@@ -79,7 +79,7 @@ def summary_before_insertion(content: str, settings: dict[str, Any]) -> str:
 
 def insert_into_content(article: Any, html: str) -> None:
     """Append ``html`` to the article's body, keeping the summary it had without it."""
-    if not html or getattr(article, "quoteaction_inserted", ""):  # once, whatever runs twice
+    if not html or getattr(article, "quoteaction_inserted", None):  # once, whatever runs twice
         return
     if "summary" not in article.metadata and not hasattr(article, "_summary"):
         # As if the author had written it: Pelican rewrites its links with the other fields'

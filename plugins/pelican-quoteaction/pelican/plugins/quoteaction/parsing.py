@@ -17,7 +17,7 @@ import yaml
 from markdown import Markdown
 
 from pelican_contentkit.errors import ContentError, ContentErrors
-from pelican_contentkit.markup import html_to_text, inline_html
+from pelican_contentkit.markup import html_to_text, inline_html, metadata_fields
 from pelican_contentkit.months import month_problem
 from pelican_contentkit.reading import read_content_file
 
@@ -46,7 +46,7 @@ def parse_quoteaction(label: str, text: str, md: Markdown) -> tuple[QuoteAction 
     problems: list[ContentError] = []
     md.reset()
     body_html = md.convert(text).strip()
-    meta = {key: " ".join(line.strip() for line in lines).strip() for key, lines in md.Meta.items()}
+    meta = metadata_fields(md)
 
     for key in sorted(meta):
         if key not in QUOTEACTION_FIELDS:
@@ -256,6 +256,7 @@ def read_connector_prompts(
         problems += entry_problems
         if entry_problems:
             continue
+        assert isinstance(prompt_id, str)  # an entry without problems has a string id
         seen[prompt_id] = number
         text_html = inline_html(md, entry["text"])
         prompts.append(

@@ -11,10 +11,10 @@ import sys
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from .campaign_files import Campaign, load_campaign
-from .config import Secret, environment_with_dotenv, mailchimp_config, missing_settings
+from .config import MailchimpConfig, Secret, environment_with_dotenv, mailchimp_config, missing_settings
 from .errors import PublishError
 from .mailchimp import MailchimpApi
 from .publisher import Action, Publisher, RetryPolicy, local_record, parse_schedule
@@ -100,20 +100,20 @@ def _redact(text: str, secret: str) -> str:
 
 
 def _run(
-    month,
-    project_root,
-    send,
-    yes,
-    test_email,
-    schedule,
-    campaigns_dir,
-    env,
-    api_factory,
-    retry,
-    sleep,
-    now,
-    stdin,
-    out,
+    month: str,
+    project_root: Path,
+    send: bool,
+    yes: bool,
+    test_email: str,
+    schedule: str,
+    campaigns_dir: Path,
+    env: Mapping[str, str],
+    api_factory: Callable[..., MailchimpApi] | None,
+    retry: RetryPolicy,
+    sleep: Callable[[float], None] | None,
+    now: datetime,
+    stdin: TextIO,
+    out: TextIO,
 ) -> int:
     chosen = [
         name
@@ -181,7 +181,7 @@ def _run(
     record_path = campaign.folder / RECORD_FILE
     known_id = _known_campaign_id(record_path, campaign.issue_key)
 
-    def record(remote) -> None:
+    def record(remote: dict[str, Any]) -> None:
         record_path.write_text(local_record(remote, campaign), encoding="utf-8")
 
     outcome = publisher.publish(campaign, action, emails, schedule_at, known_id, record)
@@ -189,7 +189,7 @@ def _run(
     return outcome.exit_code
 
 
-def _default_api(config) -> MailchimpApi:
+def _default_api(config: MailchimpConfig) -> MailchimpApi:
     from .mailchimp import MailchimpMarketingApi
 
     return MailchimpMarketingApi(config)
