@@ -2,7 +2,7 @@
 #   make build   set up .venv, read the content once (stop on a problem), build site + newsletter + feeds into output/
 #   make test    set up .venv (and the HTML checker, where npm is present), run the tests
 #   make serve   build with development settings and serve on http://localhost:8000 with live reload
-#   make lint    ruff and mypy (the configuration is in pyproject.toml); fails on any finding
+#   make lint    ruff (lint and format) and mypy (configured in pyproject.toml); fails on any finding
 
 PYTHON ?= python3
 VENV := .venv
@@ -22,6 +22,7 @@ test: $(PY_STAMP) node-tools
 lint: $(PY_STAMP)
 	@status=0; \
 	$(BIN)/ruff check . || status=1; \
+	$(BIN)/ruff format --check . || status=1; \
 	$(BIN)/mypy || status=1; \
 	exit $$status
 

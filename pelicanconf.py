@@ -4,7 +4,6 @@ The production build (`make build`) reads these and overrides them in publishcon
 """
 
 import os
-from pathlib import Path
 
 AUTHOR = "Networker"
 SITENAME = "Networker"

@@ -1,14 +1,14 @@
 """Networker's tasks (invoke), in the shape of Pelican's quickstart plus the project's own.
 
-    invoke production     build site + newsletter + feeds with publishconf.py (`make build`): one reading
-                          of the content, stopped before writing on a problem
-    invoke build          development build with pelicanconf.py
-    invoke livereload     development build, serve on localhost:8000, rebuild and reload on change;
-                          the newsletter email preview is at /newsletter-preview/
-    invoke check          read and check all content without writing anything (the reading half of the build)
-    invoke new-article "Title" / new-quoteaction YYYY-MM / new-newsletter YYYY-MM
-    invoke screenshots    README screenshots of the sample site (docs/screenshots/)
-    invoke lighthouse     Lighthouse (mobile) scores of the home page and the newest article
+invoke production     build site + newsletter + feeds with publishconf.py (`make build`): one reading
+                      of the content, stopped before writing on a problem
+invoke build          development build with pelicanconf.py
+invoke livereload     development build, serve on localhost:8000, rebuild and reload on change;
+                      the newsletter email preview is at /newsletter-preview/
+invoke check          read and check all content without writing anything (the reading half of the build)
+invoke new-article "Title" / new-quoteaction YYYY-MM / new-newsletter YYYY-MM
+invoke screenshots    README screenshots of the sample site (docs/screenshots/)
+invoke lighthouse     Lighthouse (mobile) scores of the home page and the newest article
 """
 
 import shlex
@@ -20,8 +20,8 @@ from invoke import task
 from invoke.exceptions import Exit
 from invoke.main import program
 
-from pelican_contentkit.build import build_site
 from pelican.plugins.reader_features.search import build_search_index
+from pelican_contentkit.build import build_site
 
 # Every path below is the project's, wherever invoke was started from: no task changes directory.
 ROOT = Path(__file__).resolve().parent
@@ -99,7 +99,10 @@ def preview(c):
 
 @task(name="production")
 def production(c):
-    """Everything `make build` does: read the content once, stop on a problem, else build the production site, newsletter and feeds"""
+    """Everything `make build` does: read the content once, stop on a problem, else build it all
+
+    The production site, the newsletter and the feeds.
+    """
     preview(c)
 
 
@@ -110,8 +113,11 @@ def production(c):
         "settings": "the settings file (default pelicanconf.py)",
     }
 )
-def check(c, content="", format="text", settings=CONFIG["settings_base"]):  # noqa: A002 - the option is --format
-    """Read and check all content as the build does, writing nothing: exit 0 when clean, 1 with the list of problems"""
+def check(c, content="", format="text", settings=CONFIG["settings_base"]):  # the option is --format
+    """Read and check all content as the build does, writing nothing: exit 0 when clean, 1 on a problem
+
+    Prints the problems found, as text or (--format json) as JSON.
+    """
     from pelican_contentkit.check import run_check
 
     code = run_check(ROOT / settings, content or None, format, site_now().date())
@@ -157,12 +163,12 @@ CONTENT_HELP = "the content folder (default: PATH of pelicanconf.py, content/)"
 @task(name="new-article", help={"title": "the article's title, in quotes", "content": CONTENT_HELP})
 def new_article(c, title, content=""):
     """Create content/articles/<slug>.md as a draft with every field and what to fill in"""
-    from pelican_contentkit.check import markdown_files, slug_of
-    from pelican_contentkit.header import scan_header
-    from pelican_contentkit.scaffold import article_file
-    from pelican_contentkit.markup import markdown_from_settings
     from pelican.plugins.quoteaction.parsing import read_connector_prompts
     from pelican.plugins.quoteaction.settings import plugin_settings
+    from pelican_contentkit.check import markdown_files, slug_of
+    from pelican_contentkit.header import scan_header
+    from pelican_contentkit.markup import markdown_from_settings
+    from pelican_contentkit.scaffold import article_file
 
     settings = _content_settings(content)
     content = Path(settings["PATH"])
@@ -186,7 +192,9 @@ def new_article(c, title, content=""):
     md = markdown_from_settings(settings["MARKDOWN"], with_metadata=True)
     prompt_ids = [prompt.id for prompt in read_connector_prompts(prompts_file, ROOT, md)[0]]
     folder = (settings["ARTICLE_PATHS"] or [""])[0]
-    relative, text = article_file(title, site_now(), slug, settings["AUTHOR"] or "", sorted(categories), prompt_ids, folder)
+    relative, text = article_file(
+        title, site_now(), slug, settings["AUTHOR"] or "", sorted(categories), prompt_ids, folder
+    )
     _create(relative, text, content)
 
 
@@ -202,8 +210,8 @@ def _month_or_exit(month):
 @task(name="new-quoteaction", help={"month": "the month, YYYY-MM", "content": CONTENT_HELP})
 def new_quoteaction(c, month, content=""):
     """Create content/quoteactions/YYYY-MM.md with every field and what to fill in"""
-    from pelican_contentkit.scaffold import quoteaction_file
     from pelican.plugins.quoteaction.settings import plugin_settings
+    from pelican_contentkit.scaffold import quoteaction_file
 
     _month_or_exit(month)
     _create(*quoteaction_file(month, plugin_settings(_content_settings(content)).path), content)
@@ -211,9 +219,9 @@ def new_quoteaction(c, month, content=""):
 
 @task(name="new-newsletter", help={"month": "the issue's month, YYYY-MM", "content": CONTENT_HELP})
 def new_newsletter(c, month, content=""):
-    """Create content/newsletters/YYYY-MM.md: the subject, preview text, note and article choice of an issue"""
-    from pelican_contentkit.scaffold import newsletter_file
+    """Create content/newsletters/YYYY-MM.md: an issue's subject, preview text, note and article choice"""
     from pelican.plugins.monthly_newsletter.settings import newsletter_settings
+    from pelican_contentkit.scaffold import newsletter_file
 
     _month_or_exit(month)
     _create(*newsletter_file(month, newsletter_settings(_content_settings(content)).path), content)
@@ -241,7 +249,9 @@ def livereload(c):
         if code:
             sys.stderr.write("Fix the problem above; the page reloads when the build succeeds.\n")
             return
-        indexing = threading.Thread(target=build_search_index, args=(ROOT / CONFIG["deploy_path"],), daemon=True)
+        indexing = threading.Thread(
+            target=build_search_index, args=(ROOT / CONFIG["deploy_path"],), daemon=True
+        )
         indexing.start()
 
     cached_build()
@@ -257,7 +267,10 @@ def livereload(c):
     for glob in watched_globs:
         server.watch(str(ROOT / glob), cached_build)
     base = "http://{host}:{port}".format(**CONFIG)
-    sys.stderr.write(f"Site: {base}/\nThis month's newsletter email, at phone and desktop widths: {base}/newsletter-preview/\n")
+    sys.stderr.write(
+        f"Site: {base}/\n"
+        f"This month's newsletter email, at phone and desktop widths: {base}/newsletter-preview/\n"
+    )
     server.serve(host=CONFIG["host"], port=CONFIG["port"], root=str(ROOT / CONFIG["deploy_path"]))
 
 

@@ -17,7 +17,11 @@ from tests.support.site import ROOT
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
-    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +39,12 @@ def test_the_corpus_is_shaped_like_content(corpus):
     files = files_of(corpus)
     articles = [name for name in files if name.startswith("articles/")]
     assert len(articles) == 30
-    assert {"pages/about.md", "pages/subscribe.md", "connector-prompts.yaml", "images/bench-figure.png"} <= set(files)
+    assert {
+        "pages/about.md",
+        "pages/subscribe.md",
+        "connector-prompts.yaml",
+        "images/bench-figure.png",
+    } <= set(files)
     months = {name for name in files if name.startswith("quoteactions/")}
     assert len(months) == 30  # 30 articles over ten years: one per month
     words = [len(files[name].decode().split("\n\n", 1)[1].split()) for name in articles]

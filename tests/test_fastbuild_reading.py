@@ -146,7 +146,10 @@ def read_content():
     def record(generators):
         for generator in generators:
             for item in [*getattr(generator, "articles", []), *getattr(generator, "pages", [])]:
-                seen[item.relative_source_path] = (item._content, {k: repr(v) for k, v in item.metadata.items()})
+                seen[item.relative_source_path] = (
+                    item._content,
+                    {k: repr(v) for k, v in item.metadata.items()},
+                )
 
     signals.all_generators_finalized.connect(record)
     yield seen
@@ -160,13 +163,17 @@ def test_sample_site_is_byte_identical_with_workers(tmp_path, caplog):
     fast = run_build(tmp_path / "fast", content, 2)
     assert_same_tree(plain, fast)
     [(converted, in_workers)] = conversions(caplog)
-    assert converted == len(list((content / "articles").rglob("*.md"))) + len(list((content / "pages").rglob("*.md")))
+    assert converted == len(list((content / "articles").rglob("*.md"))) + len(
+        list((content / "pages").rglob("*.md"))
+    )
     assert in_workers > 0
 
 
 @pytest.mark.parametrize("workers", [2, 1])
 @pytest.mark.parametrize("unique_footnote_ids", [False, True])
-def test_stateful_markdown_features_read_as_pelican_reads_them(tmp_path, caplog, read_content, workers, unique_footnote_ids):
+def test_stateful_markdown_features_read_as_pelican_reads_them(
+    tmp_path, caplog, read_content, workers, unique_footnote_ids
+):
     caplog.set_level(logging.DEBUG, logger=reading.__name__)
     write_files(tmp_path / "content", STATEFUL_SITE)
     markdown = {
@@ -219,7 +226,9 @@ ORIGINAL_TAKE = reading.ConversionQueue.take
 @pytest.mark.parametrize("worker", ["real", "crashing"])
 def test_a_file_that_cannot_be_read_is_skipped_as_pelican_skips_it(tmp_path, caplog, monkeypatch, worker):
     if worker == "crashing":
-        monkeypatch.setattr(reading, "worker_command", lambda: [sys.executable, "-c", "import sys; sys.exit(3)"])
+        monkeypatch.setattr(
+            reading, "worker_command", lambda: [sys.executable, "-c", "import sys; sys.exit(3)"]
+        )
     else:
         monkeypatch.setattr(reading.ConversionQueue, "take", take_after_workers_are_done)
     write_files(tmp_path / "content", STATEFUL_SITE)
@@ -251,7 +260,9 @@ class ErrorsAreFatal(logging.Filter):
 def test_a_build_that_raises_while_reading_leaves_no_worker_processes(tmp_path):
     files = dict(STATEFUL_SITE)
     for number in range(40):
-        files[f"articles/more-{number}.md"] = f"Title: More {number}\nDate: 2026-09-09\n\nText {number}[^1].\n\n[^1]: Note.\n"
+        files[f"articles/more-{number}.md"] = (
+            f"Title: More {number}\nDate: 2026-09-09\n\nText {number}[^1].\n\n[^1]: Note.\n"
+        )
     write_files(tmp_path / "content", files)
     (tmp_path / "content/articles/broken.md").write_bytes(BROKEN_FILE)
     fatal = ErrorsAreFatal()
@@ -272,7 +283,9 @@ def test_a_cached_rebuild_converts_only_the_changed_file(tmp_path, caplog, layer
     run_build(tmp_path / "cached", tmp_path / "content", 2, **cache)
 
     changed = tmp_path / "content/articles/plain.md"
-    changed.write_text(changed.read_text(encoding="utf-8").replace("Nothing special", "Something new"), encoding="utf-8")
+    changed.write_text(
+        changed.read_text(encoding="utf-8").replace("Nothing special", "Something new"), encoding="utf-8"
+    )
     stat = changed.stat()
     os.utime(changed, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
     caplog.clear()

@@ -29,7 +29,9 @@ def test_valid_feeds_have_no_errors():
 
 def test_tag_uri_guid_without_is_permalink_false_is_an_error():
     errors = feed_errors(GOOD_RSS.replace(b' isPermaLink="false"', b""), SELF)
-    assert errors == ["item 1: guid must be a full URL, unless isPermaLink is false: 'tag:example.com,2026-10-20:/a/'"]
+    assert errors == [
+        "item 1: guid must be a full URL, unless isPermaLink is false: 'tag:example.com,2026-10-20:/a/'"
+    ]
 
 
 def test_bad_dates_relative_links_and_wrong_self_link_are_errors():
@@ -47,4 +49,7 @@ def test_atom_entry_without_author_or_id_is_an_error():
     atom = GOOD_ATOM.replace(b"<author><name>Ada</name></author>", b"").replace(
         b"<id>tag:example.com,2026-10-20:/a/</id>", b""
     )
-    assert feed_errors(atom, SELF) == ["entry 1: missing <id>", "entry 1: missing author (none on the feed either)"]
+    assert feed_errors(atom, SELF) == [
+        "entry 1: missing <id>",
+        "entry 1: missing author (none on the feed either)",
+    ]

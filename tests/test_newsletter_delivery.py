@@ -16,7 +16,9 @@ MONTHS = ["2026-08", "2026-09", "2026-10", "2026-11"]
 
 
 def spamassassin_score(message: bytes) -> tuple[float, str]:
-    result = subprocess.run(["spamassassin", "-L", "-t"], input=message, capture_output=True, check=True, timeout=120)
+    result = subprocess.run(
+        ["spamassassin", "-L", "-t"], input=message, capture_output=True, check=True, timeout=120
+    )
     report = result.stdout.decode("utf-8", "replace")
     status = next(line for line in report.splitlines() if line.startswith("X-Spam-Status:"))
     return float(status.split("score=")[1].split()[0]), report
@@ -24,10 +26,16 @@ def spamassassin_score(message: bytes) -> tuple[float, str]:
 
 @pytest.mark.parametrize("month", MONTHS)
 def test_issue_scores_below_two_on_spamassassin_offline_rules(sample_site, month):
-    require_tool(shutil.which("spamassassin") is not None, "SpamAssassin is not installed (apt-get install spamassassin)")
+    require_tool(
+        shutil.which("spamassassin") is not None,
+        "SpamAssassin is not installed (apt-get install spamassassin)",
+    )
     message = issue_message(
-        sample_site.campaigns / month, "reader@example.org", "hello@networker.example.com",
-        "Networker, 1 Example Street, Springfield", datetime(2026, 12, 1, 9, tzinfo=UTC),
+        sample_site.campaigns / month,
+        "reader@example.org",
+        "hello@networker.example.com",
+        "Networker, 1 Example Street, Springfield",
+        datetime(2026, 12, 1, 9, tzinfo=UTC),
     )
     assert message.get_content_type() == "multipart/alternative"
     assert [part.get_content_type() for part in message.iter_parts()] == ["text/plain", "text/html"]
@@ -37,11 +45,15 @@ def test_issue_scores_below_two_on_spamassassin_offline_rules(sample_site, month
 
 def test_the_score_check_can_fail(sample_site):
     """A spammy message must score high, or the check above proves nothing."""
-    require_tool(shutil.which("spamassassin") is not None, "SpamAssassin is not installed (apt-get install spamassassin)")
+    require_tool(
+        shutil.which("spamassassin") is not None,
+        "SpamAssassin is not installed (apt-get install spamassassin)",
+    )
     spam = (
         "From: WINNER <winner@example.com>\nTo: you@example.org\nSubject: FREE MONEY!!! CLICK NOW $$$\n"
         "Content-Type: text/html\n\n<html><body><font color='#ffffff' size=1>viagra</font>"
-        "<p>100% FREE!!! Act now, limited time, guaranteed income, no credit check, click here!!!</p></body></html>\n"
+        "<p>100% FREE!!! Act now, limited time, guaranteed income, no credit check, click here!!!</p>"
+        "</body></html>\n"
     )
     score, _ = spamassassin_score(spam.encode())
     assert score >= 2.0

@@ -20,7 +20,7 @@ SUMMARY = "A practical look at one habit that makes introductions easier to acce
 
 def article(slug, date, extra=""):
     return f"""\
-        Title: {slug.replace('-', ' ').title()} & more
+        Title: {slug.replace("-", " ").title()} & more
         Date: {date}
         Category: Relationships
         Tags: habits
@@ -45,7 +45,10 @@ def quoteaction(month):
 
 
 SITE = {
-    **{f"articles/nov-{n:02d}.md": article(f"november-{n:02d}", f"2026-11-{n:02d} 08:00") for n in range(1, 11)},
+    **{
+        f"articles/nov-{n:02d}.md": article(f"november-{n:02d}", f"2026-11-{n:02d} 08:00")
+        for n in range(1, 11)
+    },
     "articles/oct-last.md": article("last-of-october", "2026-10-31 23:59"),
     "articles/oct-draft.md": article("october-draft", "2026-10-20 08:00", "Status: draft"),
     # Future-dated, but within a year: further ahead is a typo the build refuses.
@@ -93,15 +96,20 @@ def test_one_issue_per_month_with_articles_drafts_and_future_excluded(built):
         assert "October Draft" not in campaign.read_text() and "Far Future" not in campaign.read_text()
     index = soup(output / "newsletter/index.html")
     assert [a.get_text() for a in index.select("ul.archive a")] == [
-        "#3: Networker #3: November 2026", "#2: October: the last-minute article", "#1: Networker #1: September 2026",
+        "#3: Networker #3: November 2026",
+        "#2: October: the last-minute article",
+        "#1: Networker #1: September 2026",
     ]
 
 
-def test_campaign_json_follows_the_contract(built, october):
-    tmp, _ = built
+def test_campaign_json_follows_the_contract(october):
     record = october["record"]
     assert record["schema"] == 1
-    assert (record["month"], record["issue_number"], record["issue_key"]) == ("2026-10", 2, "networker-2026-10")
+    assert (record["month"], record["issue_number"], record["issue_key"]) == (
+        "2026-10",
+        2,
+        "networker-2026-10",
+    )
     assert record["title"] == "Networker #2 · October 2026 [networker-2026-10]"
     assert record["subject"] == "October: the last-minute article"
     assert record["preview_text"] == "One article, one QuoteAction, one favour to do."
@@ -110,7 +118,9 @@ def test_campaign_json_follows_the_contract(built, october):
     assert record["send_at"] == "2026-11-02T09:00:00+00:00"
     assert re.fullmatch(r"sha256:[0-9a-f]{64}", record["content_hash"])
     assert sorted(path.rsplit("/", 2)[-2] + "/" + path.rsplit("/", 1)[-1] for path in record["sources"]) == [
-        "articles/oct-last.md", "newsletters/2026-10.md", "quoteactions/2026-10.md",
+        "articles/oct-last.md",
+        "newsletters/2026-10.md",
+        "quoteactions/2026-10.md",
     ]
 
 
@@ -139,7 +149,10 @@ def test_email_has_language_preheader_and_absolute_links(october):
         assert image.get("alt") is not None
     table = page.find("table", class_="container")
     assert "max-width: 600px" in table["style"]
-    assert "<b>favours</b>" not in october["html"] and "Small &lt;b&gt;favours&lt;/b&gt; &amp; big results." in october["html"]
+    assert (
+        "<b>favours</b>" not in october["html"]
+        and "Small &lt;b&gt;favours&lt;/b&gt; &amp; big results." in october["html"]
+    )
 
 
 def test_email_links_to_the_site_carry_utm_parameters(october):
@@ -151,11 +164,15 @@ def test_email_links_to_the_site_carry_utm_parameters(october):
 
 
 def test_merge_tags_in_email_and_text_but_never_on_the_web_or_in_feeds(built, october):
-    tmp, output = built
+    _, output = built
     required = {"*|UNSUB|*", "*|LIST:ADDRESSLINE|*", "*|UPDATE_PROFILE|*", "*|FORWARD|*"}
     assert required <= set(MERGE_TAG.findall(october["html"]))
     assert required <= set(MERGE_TAG.findall(october["text"]))
-    prompt = BeautifulSoup(october["html"], "lxml").find("td", class_="button").find_parent("table", class_="prompt-card")
+    prompt = (
+        BeautifulSoup(october["html"], "lxml")
+        .find("td", class_="button")
+        .find_parent("table", class_="prompt-card")
+    )
     assert prompt.find("a", href="*|FORWARD|*") is not None
     view_in_browser = BeautifulSoup(october["html"], "lxml").find("a", string="View in your browser")
     assert view_in_browser["href"].startswith(f"{SITE_URL}/newsletter/2026-10/")
@@ -178,7 +195,9 @@ def test_text_part_is_written_for_reading(october):
     assert "1. Last Of October & more\n   Ada Tester · 2 min read\n" in text
     assert f"   Read it: {SITE_URL}/last-of-october/?utm_campaign=networker-2026-10" in text
     assert "<" not in text.replace("<b>", "").replace("</b>", "")
-    long_lines = [line for line in text.splitlines() if len(line) > 78 and "http" not in line and "*|" not in line]
+    long_lines = [
+        line for line in text.splitlines() if len(line) > 78 and "http" not in line and "*|" not in line
+    ]
     assert long_lines == []
 
 
@@ -205,7 +224,9 @@ def test_issue_feeds_parse_validate_and_agree_with_the_web(built):
         feed = feedparser.parse(data)
         assert not feed.bozo
         assert [entry.link for entry in feed.entries] == [
-            f"{SITE_URL}/newsletter/2026-11/", f"{SITE_URL}/newsletter/2026-10/", f"{SITE_URL}/newsletter/2026-09/",
+            f"{SITE_URL}/newsletter/2026-11/",
+            f"{SITE_URL}/newsletter/2026-10/",
+            f"{SITE_URL}/newsletter/2026-09/",
         ]
         october = feed.entries[1]
         assert october.id == f"{SITE_URL}/newsletter/2026-10/"
@@ -224,8 +245,7 @@ def test_rebuilding_gives_identical_campaigns_and_feeds(built, tmp_path):
     assert first["content_hash"] == second["content_hash"]
 
 
-def test_campaign_folder_is_replaced_whole_and_keeps_the_publishers_record(built, tmp_path):
-    tmp, _ = built
+def test_campaign_folder_is_replaced_whole_and_keeps_the_publishers_record(tmp_path):
     build(tmp_path, SITE, production=True, SITEURL=SITE_URL)
     record = tmp_path / "campaigns/2026-10/published.json"
     record.write_text("{}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import markdown
@@ -44,10 +44,23 @@ def test_a_utf8_byte_order_mark_is_fine(tmp_path):
 
 def test_an_article_dated_later_today_is_a_future_draft_not_a_problem(tmp_path):
     # Its month has no QuoteAction: a published article would need one, a draft does not.
-    later = datetime.now(timezone.utc) + timedelta(minutes=5)
-    content = make_content(tmp_path, {"articles/later.md": first_with().replace("2025-03-04 09:00", f"{later:%Y-%m-%d %H:%M}").replace("First Steps", "Later Today")})
+    later = datetime.now(UTC) + timedelta(minutes=5)
+    content = make_content(
+        tmp_path,
+        {
+            "articles/later.md": first_with()
+            .replace("2025-03-04 09:00", f"{later:%Y-%m-%d %H:%M}")
+            .replace("First Steps", "Later Today")
+        },
+    )
     assert check(content) == []
-    assert build_site(ROOT / "pelicanconf.py", {**production_overrides(tmp_path), "DRAFT_SAVE_AS": "drafts/{slug}/index.html"}) == 0
+    assert (
+        build_site(
+            ROOT / "pelicanconf.py",
+            {**production_overrides(tmp_path), "DRAFT_SAVE_AS": "drafts/{slug}/index.html"},
+        )
+        == 0
+    )
     assert (tmp_path / "output/drafts/later-today/index.html").is_file()
     assert not (tmp_path / "output/later-today").exists()
 
@@ -58,21 +71,25 @@ def test_a_symlink_loop_is_a_problem_the_check_names(tmp_path):
     problems = check(content)
     assert len(problems) == 1, problems
     assert problems[0].endswith(
-        "articles/loop: is a link to .., a folder that contains it: Pelican would read its files again at every level."
+        "articles/loop: is a link to .., a folder that contains it: "
+        "Pelican would read its files again at every level."
         " Fix: remove the link (or point it at a folder outside the content folder)"
     )
 
 
 def test_a_title_too_long_for_a_file_name_is_a_problem_the_check_names(tmp_path):
     long_title = ("Long " * 2000).strip()
-    content = make_content(tmp_path, {"articles/long.md": first_with().replace("Title: First Steps", f"Title: {long_title}")})
+    content = make_content(
+        tmp_path, {"articles/long.md": first_with().replace("Title: First Steps", f"Title: {long_title}")}
+    )
     problems = check(content)
     assert len(problems) == 1, problems
     assert "articles/long.md:1 [Title]: gives an address with a name of 9999 characters" in problems[0]
 
 
 @pytest.mark.parametrize(
-    ("relative", "line"), [("newsletters/2025-03.md", 2), ("connector-prompts.yaml", 3), ("quoteactions/2025-03.md", 1)]
+    ("relative", "line"),
+    [("newsletters/2025-03.md", 2), ("connector-prompts.yaml", 3), ("quoteactions/2025-03.md", 1)],
 )
 def test_a_data_file_that_is_not_utf8_is_named_with_its_line(tmp_path, relative, line):
     text = CLEAN[relative].split("\n")
@@ -80,12 +97,21 @@ def test_a_data_file_that_is_not_utf8_is_named_with_its_line(tmp_path, relative,
     content = make_content(tmp_path, {relative: "\n".join(text).encode("latin-1")})
     result = invoke("check", "--content", str(content))
     assert result.returncode == 1
-    assert "Traceback" not in result.stdout + result.stderr and "UnicodeDecodeError" not in result.stdout + result.stderr
-    assert f"{relative}:{line}: is not UTF-8 text. Fix: save the file as UTF-8 in your editor" in result.stdout
+    assert (
+        "Traceback" not in result.stdout + result.stderr
+        and "UnicodeDecodeError" not in result.stdout + result.stderr
+    )
+    assert (
+        f"{relative}:{line}: is not UTF-8 text. Fix: save the file as UTF-8 in your editor" in result.stdout
+    )
 
 
 def test_files_with_crlf_line_ends_read_as_the_same_files_with_lf(tmp_path):
-    crlf = {relative: text.replace("\n", "\r\n") for relative, text in CLEAN.items() if not relative.startswith("images/")}
+    crlf = {
+        relative: text.replace("\n", "\r\n")
+        for relative, text in CLEAN.items()
+        if not relative.startswith("images/")
+    }
     crlf["articles/first.md"] = first_with("Connector_prompt: pass-on-a-lnk\n").replace("\n", "\r\n")
     content = make_content(tmp_path, crlf)
     (problem,) = check(content)
@@ -119,7 +145,9 @@ def test_the_production_build_reads_and_converts_each_content_file_once(tmp_path
     # What `make build` runs: `invoke production` -> pelican_build(publishconf.py) -> build_site.
     assert build_site(ROOT / "publishconf.py", production_overrides(tmp_path)) == 0
 
-    articles_and_pages = sorted(os.path.normpath(p) for p in [*CLEAN, *extra] if p.startswith(("articles/", "pages/")))
+    articles_and_pages = sorted(
+        os.path.normpath(p) for p in [*CLEAN, *extra] if p.startswith(("articles/", "pages/"))
+    )
     assert sorted(path for path in reads if path.endswith(".md")) == articles_and_pages
     for title in ("First Steps", "Second Thoughts", "Extra 0", "Extra 1", "Extra 2"):
         bodies = [source for source in conversions if source.startswith(f"Title: {title}\n")]
@@ -137,7 +165,9 @@ def test_a_build_with_a_problem_stops_before_writing_with_the_checks_list(tmp_pa
         "import sys, pelican_contentkit.build as b; "
         f"sys.exit(b.build_site('publishconf.py', {production_overrides(tmp_path)!r}))"
     )
-    built = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+    built = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env
+    )
     assert (checked.returncode, built.returncode) == (1, 1)
     assert "Traceback" not in built.stderr
     assert checked.stdout.strip() in built.stderr
@@ -149,8 +179,19 @@ def test_a_build_with_a_problem_stops_before_writing_with_the_checks_list(tmp_pa
 def test_plain_pelican_stops_with_the_problems_and_a_nonzero_exit(tmp_path):
     content = make_content(tmp_path, {"articles/first.md": first_with().replace("Category:", "Catgory:")})
     result = subprocess.run(
-        [str(Path(sys.executable).with_name("pelican")), str(content), "-s", str(ROOT / "publishconf.py"), "-o", str(tmp_path / "out")],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "400"},
+        [
+            str(Path(sys.executable).with_name("pelican")),
+            str(content),
+            "-s",
+            str(ROOT / "publishconf.py"),
+            "-o",
+            str(tmp_path / "out"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "400"},
     )
     assert result.returncode == 1
     output = " ".join((result.stdout + result.stderr).split())
@@ -164,16 +205,27 @@ def test_with_content_problems_warn_the_build_logs_them_and_writes(tmp_path, cap
     overrides = {**production_overrides(tmp_path), "CONTENT_PROBLEMS": "warn"}
     assert build_site(ROOT / "publishconf.py", overrides) == 0
     assert (tmp_path / "output/first-steps/index.html").is_file()
-    assert any("[content]" in r.getMessage() and "[Catgory]: unknown field" in r.getMessage() for r in caplog.records)
+    assert any(
+        "[content]" in r.getMessage() and "[Catgory]: unknown field" in r.getMessage() for r in caplog.records
+    )
     # The check is not a build: it reports the problem either way.
-    assert len(check_content(ROOT / "pelicanconf.py", {"PATH": str(tmp_path / "content"), "CONTENT_PROBLEMS": "warn"})) == 1
+    assert (
+        len(
+            check_content(
+                ROOT / "pelicanconf.py", {"PATH": str(tmp_path / "content"), "CONTENT_PROBLEMS": "warn"}
+            )
+        )
+        == 1
+    )
 
 
 def test_what_pelican_warns_about_while_reading_is_a_problem_with_the_file_and_line(tmp_path):
     content = make_content(tmp_path, {"articles/first.md": first_with("Date: 2025-03-05 10:00\n")})
     (problem,) = check(content)
     assert "articles/first.md:7 [Date]: Pelican: Duplicate definition of `date` for " in problem
-    assert problem.endswith("Using first one. Fix: correct the file as the message says (Pelican could not use it as it is)")
+    assert problem.endswith(
+        "Using first one. Fix: correct the file as the message says (Pelican could not use it as it is)"
+    )
 
 
 def test_a_clean_build_swaps_its_output_in_and_deletes_the_one_before_last_while_it_reads(tmp_path):

@@ -65,8 +65,12 @@ PELICANCONF = """\
 
 
 def run(command: list, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    result = subprocess.run([str(part) for part in command], cwd=cwd, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, f"{command[:4]}: exit {result.returncode}\n{result.stdout}\n{result.stderr}"
+    result = subprocess.run(
+        [str(part) for part in command], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, (
+        f"{command[:4]}: exit {result.returncode}\n{result.stdout}\n{result.stderr}"
+    )
     return result
 
 
@@ -76,12 +80,26 @@ def other_venv(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("other-venv")
     wheels = base / "wheels"
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
-    run([*pip, "wheel", "--quiet", "--no-deps", "--no-build-isolation", "--wheel-dir", wheels, *DISTRIBUTIONS])
+    run(
+        [*pip, "wheel", "--quiet", "--no-deps", "--no-build-isolation", "--wheel-dir", wheels, *DISTRIBUTIONS]
+    )
     assert len(list(wheels.glob("*.whl"))) == len(DISTRIBUTIONS)
     venv = base / "venv"
     run([sys.executable, "-m", "venv", "--without-pip", venv])
-    run([*pip, "--python", venv / "bin" / "python", "install", "--quiet", "--no-compile",
-         "-c", ROOT / "constraints.txt", "pelican[markdown]==4.12.0", *sorted(wheels.glob("*.whl"))])
+    run(
+        [
+            *pip,
+            "--python",
+            venv / "bin" / "python",
+            "install",
+            "--quiet",
+            "--no-compile",
+            "-c",
+            ROOT / "constraints.txt",
+            "pelican[markdown]==4.12.0",
+            *sorted(wheels.glob("*.whl")),
+        ]
+    )
     return venv / "bin"
 
 
@@ -89,7 +107,9 @@ def other_venv(tmp_path_factory) -> Path:
 def test_another_site_on_pelicans_own_themes(other_venv, tmp_path, theme):
     site = tmp_path / "garden"
     settings = textwrap.dedent(PELICANCONF) + (f'THEME = "{theme}"\n' if theme else "")
-    write_files(site, {"pelicanconf.py": settings, **{f"content/{name}": text for name, text in CONTENT.items()}})
+    write_files(
+        site, {"pelicanconf.py": settings, **{f"content/{name}": text for name, text in CONTENT.items()}}
+    )
     result = run([other_venv / "pelican", "content", "-s", "pelicanconf.py", "-o", "output"], cwd=site)
     log = result.stdout + result.stderr
     assert "ERROR" not in log and "CRITICAL" not in log and "Traceback" not in log, log
@@ -120,7 +140,9 @@ def test_another_site_on_pelicans_own_themes(other_venv, tmp_path, theme):
     campaign = site / "campaigns" / "2026-10"
     record = json.loads((campaign / "campaign.json").read_text(encoding="utf-8"))
     assert record["issue_key"] == "garden-2026-10"
-    assert record["month"] == "2026-10" and record["web_url"] == "https://garden.example.org/newsletter/2026-10/"
+    assert (
+        record["month"] == "2026-10" and record["web_url"] == "https://garden.example.org/newsletter/2026-10/"
+    )
     assert "*|UNSUB|*" in (campaign / "email.html").read_text(encoding="utf-8")
     assert "Seeds" in (campaign / "email.txt").read_text(encoding="utf-8")
 
@@ -131,7 +153,12 @@ def test_another_site_on_pelicans_own_themes(other_venv, tmp_path, theme):
     assert "Dry run: nothing was sent." in dry_run.stdout and "[FAIL]" not in dry_run.stdout
 
     if theme == "simple":  # the plugins' default templates are valid HTML (simple's own pages are too)
-        pages = ["seeds.html", "quoteactions/index.html", "newsletter/index.html", "newsletter/2026-10/index.html"]
+        pages = [
+            "seeds.html",
+            "quoteactions/index.html",
+            "newsletter/index.html",
+            "newsletter/2026-10/index.html",
+        ]
         assert vnu_errors([output / page for page in pages]) == []
 
 
@@ -143,11 +170,21 @@ def build_simple_site(tmp_path: Path, theme: str = "simple", **overrides) -> Pat
     from pelican.settings import read_settings
 
     write_files(tmp_path / "content", CONTENT)
-    settings = read_settings(None, override={
-        "PATH": str(tmp_path / "content"), "OUTPUT_PATH": str(tmp_path / "output"), "THEME": theme,
-        "SITEURL": "https://garden.example.org", "TIMEZONE": "UTC", "PLUGINS": ["quoteaction"],
-        "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False, "FEED_ALL_RSS": "feeds/all.rss.xml", **overrides,
-    })
+    settings = read_settings(
+        None,
+        override={
+            "PATH": str(tmp_path / "content"),
+            "OUTPUT_PATH": str(tmp_path / "output"),
+            "THEME": theme,
+            "SITEURL": "https://garden.example.org",
+            "TIMEZONE": "UTC",
+            "PLUGINS": ["quoteaction"],
+            "CACHE_CONTENT": False,
+            "LOAD_CONTENT_CACHE": False,
+            "FEED_ALL_RSS": "feeds/all.rss.xml",
+            **overrides,
+        },
+    )
     Pelican(settings).run()
     return tmp_path / "output"
 
@@ -161,16 +198,21 @@ def test_never_leaves_the_content_alone_and_always_inserts(tmp_path):
 
 def test_a_theme_that_includes_the_partials_gets_them_once(tmp_path):
     theme = tmp_path / "theme"
-    write_files(theme / "templates", {
-        "article.html": """\
+    write_files(
+        theme / "templates",
+        {
+            "article.html": """\
             {% extends "!simple/article.html" %}
             {% block content %}{{ super() }}{% include "partials/quoteaction.html" %}{% endblock %}
             """,
-    })
+        },
+    )
     page = soup(build_simple_site(tmp_path, theme=str(theme)) / "seeds.html")
     assert len(page.select(".quoteaction")) == 1
     assert not page.select(".quoteaction-inserted .quoteaction")  # shown by the theme, not inserted
-    assert len(page.select(".quoteaction-inserted > .connector-prompt")) == 1  # the theme does not show this one
+    assert (
+        len(page.select(".quoteaction-inserted > .connector-prompt")) == 1
+    )  # the theme does not show this one
 
 
 def test_summaries_and_feeds_leave_the_inserted_blocks_out(tmp_path):

@@ -44,7 +44,9 @@ def forks(monkeypatch):
 def build(tmp_path: Path, output: str, production: bool, fastbuild: bool, **overrides) -> Path:
     reset_log_deduplication()
     settings = site_settings(
-        tmp_path, production=production, OUTPUT_PATH=str(tmp_path / output),
+        tmp_path,
+        production=production,
+        OUTPUT_PATH=str(tmp_path / output),
         NEWSLETTER_CAMPAIGNS_PATH=str(tmp_path / f"{output}-campaigns"),
         **{"PATH": str(ROOT / "content"), "FASTBUILD_WORKERS": 2, **overrides},
     )
@@ -86,7 +88,9 @@ def test_a_failed_rendering_process_has_its_pages_rendered_by_the_build(tmp_path
 def test_a_template_error_stops_the_build_as_without_fastbuild(tmp_path, forks):
     shutil.copytree(ROOT / "theme", tmp_path / "theme")
     article = tmp_path / "theme" / "templates" / "article.html"
-    article.write_text(article.read_text(encoding="utf-8").replace("{{ article.content }}", "{{ article.no_such.field }}"))
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("{{ article.content }}", "{{ article.no_such.field }}")
+    )
     errors = []
     for fastbuild in (False, True):
         with pytest.raises(Exception) as raised:
@@ -95,7 +99,6 @@ def test_a_template_error_stops_the_build_as_without_fastbuild(tmp_path, forks):
     assert errors[0] == errors[1]
     assert "no_such" in errors[1][1]
     assert no_children_left()
-
 
 
 EXTRA_PAGE_PLUGIN = '''
@@ -134,20 +137,31 @@ def test_a_page_written_twice_ends_as_pelican_leaves_it(tmp_path, forks, positio
         for fastbuild in (False, True):
             reset_log_deduplication()
             settings = site_settings(
-                tmp_path, PATH=str(ROOT / "content"), OUTPUT_PATH=str(tmp_path / f"out-{fastbuild}"),
-                THEME=str(tmp_path / "theme"), FASTBUILD_WORKERS=2,
+                tmp_path,
+                PATH=str(ROOT / "content"),
+                OUTPUT_PATH=str(tmp_path / f"out-{fastbuild}"),
+                THEME=str(tmp_path / "theme"),
+                FASTBUILD_WORKERS=2,
                 PLUGIN_PATHS=[str(tmp_path / "extra_plugins")],
             )
             plugins = [name for name in settings["PLUGINS"] if name != "fastbuild"]
             if fastbuild:
-                plugins = [*plugins, "fastbuild"] if position == "before fastbuild" else ["fastbuild", *plugins]
-            settings["PLUGINS"] = [*plugins, "twice_written"] if position == "after fastbuild" else ["twice_written", *plugins]
+                plugins = (
+                    [*plugins, "fastbuild"] if position == "before fastbuild" else ["fastbuild", *plugins]
+                )
+            settings["PLUGINS"] = (
+                [*plugins, "twice_written"] if position == "after fastbuild" else ["twice_written", *plugins]
+            )
             Pelican(settings).run()
     finally:  # the plugin's handler would stay connected for the tests that follow
         signals.get_generators.disconnect(sys.modules.pop("twice_written").get_generators)
     for fastbuild in (False, True):
-        assert (tmp_path / f"out-{fastbuild}" / "extra" / "index.html").read_text(encoding="utf-8") == "<p>second</p>"
-        assert (tmp_path / f"out-{fastbuild}" / "once" / "index.html").read_text(encoding="utf-8") == "<p>once</p>"
+        assert (tmp_path / f"out-{fastbuild}" / "extra" / "index.html").read_text(
+            encoding="utf-8"
+        ) == "<p>second</p>"
+        assert (tmp_path / f"out-{fastbuild}" / "once" / "index.html").read_text(
+            encoding="utf-8"
+        ) == "<p>once</p>"
     assert_same_tree(tmp_path / "out-False", tmp_path / "out-True")
 
 

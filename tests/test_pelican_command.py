@@ -164,7 +164,12 @@ def test_a_pagefind_failure_fails_the_pelican_build_with_pagefinds_reason(tmp_pa
 
     result = subprocess.run(
         [str(PELICAN), "-s", str(tmp_path / "pelicanconf.py")],
-        cwd=tmp_path, env=WIDE_CONSOLE, capture_output=True, text=True, timeout=300, check=False,
+        cwd=tmp_path,
+        env=WIDE_CONSOLE,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
 
     assert result.returncode == 1
@@ -190,7 +195,11 @@ def build_site_in_a_fresh_process(settings_file: Path, *overrides: dict) -> subp
     """``build_site(settings_file, overrides)`` once for each ``overrides``, one after the other."""
     return subprocess.run(
         [sys.executable, "-c", BUILD_SITE, settings_file, json.dumps(overrides or [{}])],
-        cwd=settings_file.parent, capture_output=True, text=True, timeout=300, check=False,
+        cwd=settings_file.parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
 
 
@@ -263,7 +272,10 @@ def test_pelican_listen_autoreload_serves_the_site_and_rebuilds_on_a_change(tmp_
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [str(PELICAN), "--autoreload", "--listen", "--bind", "127.0.0.1", "--port", str(port)],
-        cwd=site, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        cwd=site,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
         page = f"{base}/the-first-favour/"

@@ -24,7 +24,9 @@ API_KEY = "0123456789abcdef0123456789abcdef-us7"
 AUDIENCE = "aud123"
 KEY = "networker-2026-11"
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
-FAST = RetryPolicy(initial_seconds=0.01, max_seconds=0.05, total_seconds=20, max_attempts=6, settle_seconds=0.2)
+FAST = RetryPolicy(
+    initial_seconds=0.01, max_seconds=0.05, total_seconds=20, max_attempts=6, settle_seconds=0.2
+)
 HTML = "<html><body><p>Hello</p><a href='*|UNSUB|*'>Unsubscribe</a> *|LIST:ADDRESSLINE|*</body></html>"
 TEXT = "Hello\nUnsubscribe: *|UNSUB|*\n"
 
@@ -39,10 +41,17 @@ def make_campaign(root: Path, html: str = HTML, text: str = TEXT, month: str = "
     (folder / "email.html").write_text(html)
     (folder / "email.txt").write_text(text)
     record = {
-        "schema": 1, "month": month, "issue_number": 4, "issue_key": f"networker-{month}",
-        "title": f"Networker #4 · November 2026 [networker-{month}]", "subject": "Networker #4",
-        "preview_text": "Preview.", "from_name": "Networker", "reply_to": "hello@networker.example.com",
-        "web_url": f"https://networker.example.com/newsletter/{month}/", "send_at": None,
+        "schema": 1,
+        "month": month,
+        "issue_number": 4,
+        "issue_key": f"networker-{month}",
+        "title": f"Networker #4 · November 2026 [networker-{month}]",
+        "subject": "Networker #4",
+        "preview_text": "Preview.",
+        "from_name": "Networker",
+        "reply_to": "hello@networker.example.com",
+        "web_url": f"https://networker.example.com/newsletter/{month}/",
+        "send_at": None,
         "content_hash": "sha256:" + hashlib.sha256((html + text).encode()).hexdigest(),
         "sources": {"content/articles/a.md": "sha256:" + hashlib.sha256(article.read_bytes()).hexdigest()},
     }
@@ -66,15 +75,29 @@ class Run:
         time.sleep(seconds)
 
     def __call__(self, *, env=None, timeout=2.0, tty_answer=None, **options):
-        environ = env if env is not None else {
-            "MAILCHIMP_API_KEY": API_KEY, "MAILCHIMP_AUDIENCE_ID": AUDIENCE, "MAILCHIMP_API_URL": self.server.url,
-        }
+        environ = (
+            env
+            if env is not None
+            else {
+                "MAILCHIMP_API_KEY": API_KEY,
+                "MAILCHIMP_AUDIENCE_ID": AUDIENCE,
+                "MAILCHIMP_API_URL": self.server.url,
+            }
+        )
         stdin = _Tty(tty_answer) if tty_answer is not None else io.StringIO()
         out, err = io.StringIO(), io.StringIO()
         code = publish_newsletter(
-            options.pop("month", "2026-11"), self.root, environ=environ, retry=FAST, now=NOW, stdin=stdin,
-            out=out, err=err, sleep=self.sleep,
-            api_factory=lambda config: MailchimpMarketingApi(config, timeout=timeout), **options,
+            options.pop("month", "2026-11"),
+            self.root,
+            environ=environ,
+            retry=FAST,
+            now=NOW,
+            stdin=stdin,
+            out=out,
+            err=err,
+            sleep=self.sleep,
+            api_factory=lambda config: MailchimpMarketingApi(config, timeout=timeout),
+            **options,
         )
         self.code, self.out, self.err = code, out.getvalue(), err.getvalue()
         return code
@@ -107,7 +130,10 @@ def test_dry_run_contacts_nobody_and_needs_no_credentials(run, mailchimp):
 def test_missing_or_malformed_credentials_are_clear_errors(run, mailchimp):
     assert run(env={}, send=True, yes=True) == 1
     assert "MAILCHIMP_API_KEY and MAILCHIMP_AUDIENCE_ID are not set" in run.err
-    assert run(env={"MAILCHIMP_API_KEY": "not-a-key", "MAILCHIMP_AUDIENCE_ID": AUDIENCE}, send=True, yes=True) == 1
+    assert (
+        run(env={"MAILCHIMP_API_KEY": "not-a-key", "MAILCHIMP_AUDIENCE_ID": AUDIENCE}, send=True, yes=True)
+        == 1
+    )
     assert "MAILCHIMP_API_KEY does not look like a Mailchimp API key" in run.err
     assert "not-a-key" not in run.err
     assert mailchimp.state.requests == []
@@ -116,8 +142,15 @@ def test_missing_or_malformed_credentials_are_clear_errors(run, mailchimp):
 def test_wrong_key_is_a_401_that_is_not_retried_and_never_shown(run, mailchimp, caplog):
     wrong = "ffffffffffffffffffffffffffffffff-us7"
     with caplog.at_level(logging.DEBUG):
-        code = run(env={"MAILCHIMP_API_KEY": wrong, "MAILCHIMP_AUDIENCE_ID": AUDIENCE, "MAILCHIMP_API_URL": mailchimp.url},
-                   send=True, yes=True)
+        code = run(
+            env={
+                "MAILCHIMP_API_KEY": wrong,
+                "MAILCHIMP_AUDIENCE_ID": AUDIENCE,
+                "MAILCHIMP_API_URL": mailchimp.url,
+            },
+            send=True,
+            yes=True,
+        )
     assert code == 1
     assert "API Key Invalid" in run.err and "Check MAILCHIMP_API_KEY" in run.err
     assert len(mailchimp.state.requests) == 1
@@ -134,7 +167,9 @@ def test_unknown_audience_is_a_404_with_a_hint(run, mailchimp):
 
 def test_test_email_goes_to_those_addresses_only(run, mailchimp):
     assert run(test_email="me@example.org, you@example.org") == 0, run.err
-    assert mailchimp.state.test_sends == [(campaigns_for(mailchimp)[0]["id"], ("me@example.org", "you@example.org"))]
+    assert mailchimp.state.test_sends == [
+        (campaigns_for(mailchimp)[0]["id"], ("me@example.org", "you@example.org"))
+    ]
     assert mailchimp.state.sends == []
     assert run(test_email="me@example.org") == 0
     assert len(campaigns_for(mailchimp)) == 1
@@ -146,7 +181,10 @@ def test_test_email_goes_to_those_addresses_only(run, mailchimp):
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("2026-12-01T09:10+00:00", "quarter hours only (:00, :15, :30, :45). Use 2026-12-01T09:00+00:00 or 2026-12-01T09:15+00:00."),
+        (
+            "2026-12-01T09:10+00:00",
+            "quarter hours only (:00, :15, :30, :45). Use 2026-12-01T09:00+00:00 or 2026-12-01T09:15+00:00.",
+        ),
         ("2026-11-01T09:00+00:00", "is in the past"),
         ("2026-12-01T09:00", "has no time zone"),
         ("next tuesday", "is not a date and time"),
@@ -263,9 +301,22 @@ def test_crash_between_create_and_local_record_does_not_duplicate(run, mailchimp
         return api
 
     with pytest.raises(Crash):
-        publish_newsletter("2026-11", run.root, send=True, yes=True, environ={
-            "MAILCHIMP_API_KEY": API_KEY, "MAILCHIMP_AUDIENCE_ID": AUDIENCE, "MAILCHIMP_API_URL": mailchimp.url,
-        }, api_factory=crashing_factory, retry=FAST, now=NOW, out=io.StringIO(), err=io.StringIO())
+        publish_newsletter(
+            "2026-11",
+            run.root,
+            send=True,
+            yes=True,
+            environ={
+                "MAILCHIMP_API_KEY": API_KEY,
+                "MAILCHIMP_AUDIENCE_ID": AUDIENCE,
+                "MAILCHIMP_API_URL": mailchimp.url,
+            },
+            api_factory=crashing_factory,
+            retry=FAST,
+            now=NOW,
+            out=io.StringIO(),
+            err=io.StringIO(),
+        )
     assert not (run.root / "campaigns/2026-11/published.json").exists()
     assert run(send=True, yes=True) == 0, run.err
     assert len(campaigns_for(mailchimp)) == 1 and len(mailchimp.state.sends) == 1
@@ -308,7 +359,11 @@ def test_random_faults_still_give_one_campaign_and_one_send(tmp_path, seed):
 
 
 def test_api_url_must_not_send_the_key_unencrypted_to_another_machine(run, mailchimp):
-    env = {"MAILCHIMP_API_KEY": API_KEY, "MAILCHIMP_AUDIENCE_ID": AUDIENCE, "MAILCHIMP_API_URL": "http://mail.example.org/3.0"}
+    env = {
+        "MAILCHIMP_API_KEY": API_KEY,
+        "MAILCHIMP_AUDIENCE_ID": AUDIENCE,
+        "MAILCHIMP_API_URL": "http://mail.example.org/3.0",
+    }
     assert run(env=env, send=True, yes=True) == 1
     assert "would send the API key unencrypted" in run.err
 
@@ -318,8 +373,11 @@ def test_api_url_containing_the_word_server_is_used_as_given(tmp_path):
     with FakeMailchimp(api_key=API_KEY, audience_id=AUDIENCE, base_path="/mailserver/3.0") as server:
         runner = Run(tmp_path, server)
         # The official client replaces "server" anywhere in the URL with the data centre.
-        env = {"MAILCHIMP_API_KEY": API_KEY, "MAILCHIMP_AUDIENCE_ID": AUDIENCE,
-               "MAILCHIMP_API_URL": server.url}
+        env = {
+            "MAILCHIMP_API_KEY": API_KEY,
+            "MAILCHIMP_AUDIENCE_ID": AUDIENCE,
+            "MAILCHIMP_API_URL": server.url,
+        }
         assert runner(env=env, test_email="me@example.org") == 0, runner.err
         assert server.state.test_sends
 
@@ -344,14 +402,23 @@ def test_campaign_files_from_a_development_build_are_refused(tmp_path, mailchimp
     assert mailchimp.state.requests == []
 
 
-CONSOLE_SCRIPT = Path(sys.executable).parent / "pelican-newsletter"  # installed by the newsletter distribution
+CONSOLE_SCRIPT = (
+    Path(sys.executable).parent / "pelican-newsletter"
+)  # installed by the newsletter distribution
 
 
-def console(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def console(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess:
     environ = {key: value for key, value in os.environ.items() if not key.startswith("MAILCHIMP_")}
     return subprocess.run(
-        [str(CONSOLE_SCRIPT), *args], env={**environ, **(env or {})}, cwd=cwd,
-        capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+        [str(CONSOLE_SCRIPT), *args],
+        env={**environ, **(env or {})},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
     )
 
 
@@ -369,7 +436,9 @@ def test_console_script_usage_errors_exit_2_without_a_traceback(tmp_path):
     for args in (("publish",), ("publish", "--month", "2026-11", "--sned"), ()):
         result = console(*args, cwd=tmp_path)
         assert result.returncode == 2, args
-        assert "usage: pelican-newsletter" in result.stderr and "Traceback" not in result.stderr, result.stderr
+        assert "usage: pelican-newsletter" in result.stderr and "Traceback" not in result.stderr, (
+            result.stderr
+        )
     result = console("publish", "--month", "2026-13", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr == "Error: --month must be a month like 2026-11, not '2026-13'.\n"
@@ -377,7 +446,11 @@ def test_console_script_usage_errors_exit_2_without_a_traceback(tmp_path):
 
 def test_console_script_sends_a_test_through_mailchimp(tmp_path, mailchimp):
     make_campaign(tmp_path)
-    env = {"MAILCHIMP_API_KEY": API_KEY, "MAILCHIMP_AUDIENCE_ID": AUDIENCE, "MAILCHIMP_API_URL": mailchimp.url}
+    env = {
+        "MAILCHIMP_API_KEY": API_KEY,
+        "MAILCHIMP_AUDIENCE_ID": AUDIENCE,
+        "MAILCHIMP_API_URL": mailchimp.url,
+    }
     result = console("publish", "--month", "2026-11", "--test-email", "a@example.org", env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert API_KEY not in result.stdout + result.stderr

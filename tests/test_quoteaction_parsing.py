@@ -6,8 +6,6 @@ import textwrap
 
 import pytest
 
-from pelican_contentkit.errors import ContentError, ContentErrors
-from pelican_contentkit.markup import markdown_from_settings
 from pelican.plugins.quoteaction.parsing import (
     load_connector_prompts,
     load_quoteactions,
@@ -15,6 +13,8 @@ from pelican.plugins.quoteaction.parsing import (
     read_connector_prompts,
     read_quoteactions,
 )
+from pelican_contentkit.errors import ContentError, ContentErrors
+from pelican_contentkit.markup import markdown_from_settings
 
 MARKDOWN = {"extension_configs": {"markdown.extensions.extra": {}}, "output_format": "html5"}
 
@@ -50,8 +50,14 @@ def test_a_good_file_becomes_a_quoteaction(md):
     assert quoteaction.author == "Helen Keller"
     assert quoteaction.author_role == "author and activist"
     assert quoteaction.source is None
-    assert quoteaction.action_html == "<p>Your action is to <strong>invite</strong> one person to something you are already going to.</p>"
-    assert quoteaction.action_text == "Your action is to invite one person to something you are already going to."
+    assert (
+        quoteaction.action_html == "<p>Your action is to <strong>invite</strong> one person "
+        "to something you are already going to.</p>"
+    )
+    assert (
+        quoteaction.action_text
+        == "Your action is to invite one person to something you are already going to."
+    )
     assert quoteaction.anchor == "qa-2026-09"
     assert quoteaction.month_label == "September 2026"
 
@@ -62,7 +68,8 @@ def test_a_good_file_becomes_a_quoteaction(md):
         (
             "2026-09.md",
             GOOD.replace("Quote: Alone we can do so little; together we can do so much.\n", ""),
-            "content/quoteactions/2026-09.md [Quote]: missing or empty. Fix: add a line 'Quote: ...' at the top",
+            "content/quoteactions/2026-09.md [Quote]: missing or empty. "
+            "Fix: add a line 'Quote: ...' at the top",
         ),
         (
             "2026-09.md",
@@ -73,7 +80,8 @@ def test_a_good_file_becomes_a_quoteaction(md):
         (
             "2026-13.md",
             GOOD.replace("Month: 2026-09", "Month: 2026-13"),
-            "content/quoteactions/2026-13.md [Month]: '2026-13' is not a real month (months run from 01 to 12). "
+            "content/quoteactions/2026-13.md [Month]: '2026-13' is not a real month "
+            "(months run from 01 to 12). "
             "Fix: write the month as YYYY-MM, e.g. 2026-11",
         ),
         (
@@ -85,7 +93,8 @@ def test_a_good_file_becomes_a_quoteaction(md):
         (
             "2026-09.md",
             GOOD.replace("Quote_author_role", "Quote_autor_role"),
-            "content/quoteactions/2026-09.md [Quote_autor_role]: unknown field. Fix: did you mean Quote_author_role:?",
+            "content/quoteactions/2026-09.md [Quote_autor_role]: unknown field. "
+            "Fix: did you mean Quote_author_role:?",
         ),
         (
             "2026-09.md",
@@ -115,7 +124,8 @@ def test_two_files_for_one_month_are_an_error(tmp_path, md):
     parsed = read_quoteactions(folder, tmp_path, md)
     assert messages(parsed.problems) == [
         "content/quoteactions/2026-09-second-try.md [Month]: 2026-09 already has a QuoteAction in "
-        "content/quoteactions/2026-09.md. Fix: keep one file per month: merge the two files or correct this one's Month"
+        "content/quoteactions/2026-09.md. "
+        "Fix: keep one file per month: merge the two files or correct this one's Month"
     ]
     assert list(parsed.by_month) == ["2026-09"]
 
@@ -143,7 +153,9 @@ def test_load_raises_every_problem_at_once(tmp_path, md):
 
 
 def test_quote_text_is_kept_as_text_for_templates_to_escape(md):
-    text = GOOD.replace("Alone we can do so little; together we can do so much.", "Less <script>alert(1)</script> & more")
+    text = GOOD.replace(
+        "Alone we can do so little; together we can do so much.", "Less <script>alert(1)</script> & more"
+    )
     quoteaction, _ = parse_quoteaction("content/quoteactions/2026-09.md", text, md)
     assert quoteaction.quote == "Less <script>alert(1)</script> & more"
 
@@ -164,7 +176,10 @@ def test_prompts_file_is_read_with_markdown(tmp_path, md):
     assert [p.id for p in prompts] == ["introduce-two-peers", "pass-on-a-link"]
     assert prompts[0].text_html == "Introduce two people who <em>should</em> know each other."
     assert prompts[0].categories == ("Introductions",)
-    assert prompts[1].text_plain == "Send a useful article (https://example.org/a) to someone who needs it today."
+    assert (
+        prompts[1].text_plain
+        == "Send a useful article (https://example.org/a) to someone who needs it today."
+    )
 
 
 def test_missing_prompts_file_means_no_prompts(tmp_path, md):
@@ -176,7 +191,8 @@ def test_missing_prompts_file_means_no_prompts(tmp_path, md):
     [
         (
             "- id: a\n  text: [unclosed\n",
-            "content/connector-prompts.yaml: is not valid YAML at line 3, column 1: expected ',' or ']', but got '<stream end>'. "
+            "content/connector-prompts.yaml: is not valid YAML at line 3, column 1: "
+            "expected ',' or ']', but got '<stream end>'. "
             "Fix: check indentation and quote text that contains ': '",
         ),
         (
@@ -191,11 +207,13 @@ def test_missing_prompts_file_means_no_prompts(tmp_path, md):
         ),
         (
             "- text: No id here.\n",
-            "content/connector-prompts.yaml [prompt 1 id]: missing. Fix: add 'id: a-short-name' (lowercase words joined by -)",
+            "content/connector-prompts.yaml [prompt 1 id]: missing. "
+            "Fix: add 'id: a-short-name' (lowercase words joined by -)",
         ),
         (
             "- id: Two Words\n  text: Bad id.\n",
-            "content/connector-prompts.yaml [prompt 1 (Two Words) id]: 'Two Words' is not lowercase words joined by -. "
+            "content/connector-prompts.yaml [prompt 1 (Two Words) id]: "
+            "'Two Words' is not lowercase words joined by -. "
             "Fix: use e.g. 'introduce-two-peers'",
         ),
         (
@@ -204,13 +222,14 @@ def test_missing_prompts_file_means_no_prompts(tmp_path, md):
         ),
         (
             "id: a\ntext: T.\n",
-            "content/connector-prompts.yaml: must be a list of prompts. Fix: start each prompt with '- id: ...' on its own line",
+            "content/connector-prompts.yaml: must be a list of prompts. "
+            "Fix: start each prompt with '- id: ...' on its own line",
         ),
     ],
 )
 def test_each_bad_prompts_file_is_reported(tmp_path, md, text, expected):
     write(tmp_path / "content", "connector-prompts.yaml", text)
-    prompts, problems = read_connector_prompts(tmp_path / "content/connector-prompts.yaml", tmp_path, md)
+    _, problems = read_connector_prompts(tmp_path / "content/connector-prompts.yaml", tmp_path, md)
     assert messages(problems) == [expected]
     with pytest.raises(ContentError):
         load_connector_prompts(tmp_path / "content/connector-prompts.yaml", tmp_path, md)

@@ -6,13 +6,15 @@ import random
 
 import pytest
 
-from pelican_contentkit.errors import ContentError
 from pelican.plugins.quoteaction.model import ConnectorPrompt
 from pelican.plugins.quoteaction.selection import ArticleFacts, choose_prompts, match_score
+from pelican_contentkit.errors import ContentError
 
 
 def prompt(prompt_id, categories=(), tags=()):
-    return ConnectorPrompt(prompt_id, f"{prompt_id} text", f"{prompt_id} text", tuple(categories), tuple(tags))
+    return ConnectorPrompt(
+        prompt_id, f"{prompt_id} text", f"{prompt_id} text", tuple(categories), tuple(tags)
+    )
 
 
 def article(slug, day, category="Relationships", tags=(), override=None):
@@ -27,7 +29,12 @@ def article(slug, day, category="Relationships", tags=(), override=None):
     )
 
 
-GENERAL = [prompt("reconnect"), prompt("pass-on-a-link"), prompt("recommend-a-book"), prompt("endorse-a-peer")]
+GENERAL = [
+    prompt("reconnect"),
+    prompt("pass-on-a-link"),
+    prompt("recommend-a-book"),
+    prompt("endorse-a-peer"),
+]
 INTRO = prompt("introduce-two-peers", categories=["Introductions"], tags=["introductions"])
 FOLLOW = prompt("follow-up-note", tags=["follow-up"])
 PROMPTS = [*GENERAL, INTRO, FOLLOW]
@@ -71,7 +78,9 @@ def test_spreading_stays_among_matching_prompts():
 
 def test_without_spreading_an_article_always_gets_its_own_best_ranked_prompt():
     one = choose_prompts([article("x", 5)], GENERAL, {}, spread=0)
-    many = choose_prompts([article(f"a{i}", i) for i in range(1, 5)] + [article("x", 5)], GENERAL, {}, spread=0)
+    many = choose_prompts(
+        [article(f"a{i}", i) for i in range(1, 5)] + [article("x", 5)], GENERAL, {}, spread=0
+    )
     assert one["content/articles/x.md"] == many["content/articles/x.md"]
 
 
@@ -93,7 +102,8 @@ def test_unknown_prompt_id_is_an_error_naming_the_article_and_the_ids():
         choose_prompts([article("typo", 1, override="reconect")], GENERAL, {})
     assert raised.value.message == (
         "content/articles/typo.md [Connector_prompt]: 'reconect' is not the id of a connector prompt. "
-        "Fix: use an id from content/connector-prompts.yaml (endorse-a-peer, pass-on-a-link, recommend-a-book, "
+        "Fix: use an id from content/connector-prompts.yaml "
+        "(endorse-a-peer, pass-on-a-link, recommend-a-book, "
         "reconnect), your own sentence, or 'none'"
     )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import feedparser
 import pytest
 
@@ -60,7 +59,11 @@ SITE = {
     "articles/c.md": article("oct-three", "2026-10-16 08:00", extra="Connector_prompt: none"),
     "articles/d.md": article("oct-four", "2026-10-23 08:00", extra="Quoteaction: none"),
     "articles/e.md": article("sep-one", "2026-09-05 08:00", extra="Connector_prompt: reconnect"),
-    "articles/f.md": article("sep-two", "2026-09-12 08:00", extra="Connector_prompt: Call a former colleague and ask what they are working on."),
+    "articles/f.md": article(
+        "sep-two",
+        "2026-09-12 08:00",
+        extra="Connector_prompt: Call a former colleague and ask what they are working on.",
+    ),
     "quoteactions/2026-10.md": QUOTEACTION_OCT,
     "quoteactions/2026-09.md": QUOTEACTION_SEP,
     "connector-prompts.yaml": PROMPTS,
@@ -80,7 +83,9 @@ def test_article_shows_its_months_quoteaction_with_escaped_quote(site):
     assert block.find("script") is None
     assert block.figcaption.get_text(strip=True) == "— Jane Q. Example, essayist"
     assert block.find("strong").get_text() == "one"
-    assert block.find("a", string="Every month's QuoteAction")["href"] == f"{SITE_URL}/quoteactions/#qa-2026-10"
+    assert (
+        block.find("a", string="Every month's QuoteAction")["href"] == f"{SITE_URL}/quoteactions/#qa-2026-10"
+    )
     html = (site / "oct-one/index.html").read_text()
     assert "Less &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; more" in html
 
@@ -95,9 +100,9 @@ def test_category_matching_prompt_and_overrides_on_article_pages(site):
     assert prompt_text("sep-one") == "Message someone you have not spoken to in a year."
     assert prompt_text("sep-two") == "Call a former colleague and ask what they are working on."
     assert soup(site / "oct-four/index.html").find("aside", class_="quoteaction") is None
-    assert soup(site / "sep-one/index.html").find("aside", class_="quoteaction").blockquote.get_text(strip=True) == (
-        "Small favours, often."
-    )
+    assert soup(site / "sep-one/index.html").find("aside", class_="quoteaction").blockquote.get_text(
+        strip=True
+    ) == ("Small favours, often.")
 
 
 def test_archive_lists_every_month_newest_first_with_anchors(site):
@@ -122,13 +127,21 @@ def test_pages_are_valid_html(site):
 
 def test_feeds_carry_quoteaction_and_prompt_only_when_asked(tmp_path):
     output = build(
-        tmp_path, SITE, production=True, SITEURL=SITE_URL, FEED_DOMAIN=SITE_URL,
-        QUOTEACTION_IN_FEEDS=True, CONNECTOR_PROMPTS_IN_FEEDS=True,
+        tmp_path,
+        SITE,
+        production=True,
+        SITEURL=SITE_URL,
+        FEED_DOMAIN=SITE_URL,
+        QUOTEACTION_IN_FEEDS=True,
+        CONNECTOR_PROMPTS_IN_FEEDS=True,
     )
     for name in ("all.atom.xml", "all.rss.xml"):
         feed = feedparser.parse((output / "feeds" / name).read_bytes())
         entries = {entry.link: entry for entry in feed.entries}
-        body = (entries[f"{SITE_URL}/oct-one/"].get("content") or [{"value": entries[f"{SITE_URL}/oct-one/"].description}])[0]["value"]
+        body = (
+            entries[f"{SITE_URL}/oct-one/"].get("content")
+            or [{"value": entries[f"{SITE_URL}/oct-one/"].description}]
+        )[0]["value"]
         assert "Your action is to send <strong>one</strong> thank-you note this week." in body
         assert "Introduce two people who <em>should</em> know each other." in body
         assert f"{SITE_URL}/quoteactions/#qa-2026-10" in body
@@ -142,7 +155,8 @@ def test_a_month_without_quoteaction_stops_the_build_unless_switched_off(tmp_pat
     with pytest.raises(ContentErrors) as raised:
         build(tmp_path / "on", files, NEWSLETTER_MONTHS=["2026-10"])  # the September newsletter would fail
     assert [error.message.split("content/", 1)[-1] for error in raised.value.errors] == [
-        "quoteactions/2026-09.md: 2026-09 has 2 published articles but no QuoteAction: this file does not exist."
+        "quoteactions/2026-09.md: 2026-09 has 2 published articles but no QuoteAction: "
+        "this file does not exist."
         " Fix: create it with `invoke new-quoteaction 2026-09` and fill in the quote and the action"
     ]
     output = build(tmp_path / "off", files, NEWSLETTER_MONTHS=["2026-10"], QUOTEACTION_WARN_MISSING=False)
@@ -153,7 +167,11 @@ def test_a_month_without_quoteaction_stops_the_build_unless_switched_off(tmp_pat
     ("change", "expected"),
     [
         (
-            {"quoteactions/2026-10.md": QUOTEACTION_OCT.replace("    Quote: Less <script>alert('x')</script> & more\n", "")},
+            {
+                "quoteactions/2026-10.md": QUOTEACTION_OCT.replace(
+                    "    Quote: Less <script>alert('x')</script> & more\n", ""
+                )
+            },
             "quoteactions/2026-10.md [Quote]: missing or empty.",
         ),
         (
@@ -169,7 +187,10 @@ def test_a_month_without_quoteaction_stops_the_build_unless_switched_off(tmp_pat
             "quoteactions/2026-10-copy.md [Month]: 2026-10 already has a QuoteAction in",
         ),
         ({"connector-prompts.yaml": "- id: x\n  text: [oops\n"}, "connector-prompts.yaml: is not valid YAML"),
-        ({"connector-prompts.yaml": "- id: x\n"}, "connector-prompts.yaml [prompt 1 (x) text]: missing or empty."),
+        (
+            {"connector-prompts.yaml": "- id: x\n"},
+            "connector-prompts.yaml [prompt 1 (x) text]: missing or empty.",
+        ),
         (
             {"connector-prompts.yaml": "- id: x\n  text: A.\n- id: x\n  text: B.\n"},
             "connector-prompts.yaml [prompt 2 (x) id]: 'x' is also the id of prompt 1.",

@@ -11,12 +11,12 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from pelican_contentkit.errors import ContentError, ContentErrors
 from pelican.plugins.reader_features.meta import blog_posting, json_ld_script, meta_description, plain_text
 from pelican.plugins.reader_features.navigation import ArticleFacts, neighbours, related, related_all
 from pelican.plugins.reader_features.settings import plugin_settings
 from pelican.plugins.reader_features.share import mailto, share_links
 from pelican.plugins.reader_features.subscribe import subscribe_form
+from pelican_contentkit.errors import ContentError, ContentErrors
 
 ACTION = "https://example.us1.list-manage.com/subscribe/post?u=abc123&id=def456"
 
@@ -96,7 +96,11 @@ def test_related_all_chooses_what_related_chooses_for_every_article(seed):
     rng = random.Random(seed)
     tags = [f"t{number}" for number in range(rng.choice([3, 8, 20]))]
     facts = [
-        _fact(f"a{number:03}", f"2026-{rng.randint(1, 12):02}-{rng.randint(1, 3):02}", *rng.sample(tags, rng.randint(0, 3)))
+        _fact(
+            f"a{number:03}",
+            f"2026-{rng.randint(1, 12):02}-{rng.randint(1, 3):02}",
+            *rng.sample(tags, rng.randint(0, 3)),
+        )
         for number in range(120)
     ]
     for limit in (1, 3, 5):

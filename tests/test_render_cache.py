@@ -71,10 +71,15 @@ def test_nothing_changed_renders_nothing(warm_site):
 
 def test_an_edited_body_renders_only_the_pages_that_show_it(warm_site):
     article = warm_site / "content" / PREVIEW_ARTICLE
-    article.write_text(article.read_text(encoding="utf-8") + "\nA sentence added while writing.\n", encoding="utf-8")
+    article.write_text(
+        article.read_text(encoding="utf-8") + "\nA sentence added while writing.\n", encoding="utf-8"
+    )
     counts = run_build(warm_site, "output", cached=True)
     assert 1 <= counts["rendered"] <= 3, counts
-    assert "A sentence added while writing." in (warm_site / "output" / "give-before-you-get" / "index.html").read_text()
+    assert (
+        "A sentence added while writing."
+        in (warm_site / "output" / "give-before-you-get" / "index.html").read_text()
+    )
     assert_same_as_cold_build(warm_site)
 
 
@@ -173,8 +178,12 @@ def test_values_handed_to_one_page_are_part_of_its_key(warm_site):
 
         reset_log_deduplication()
         settings = site_settings(
-            warm_site, OUTPUT_PATH=str(warm_site / output), CACHE_CONTENT=cached, LOAD_CONTENT_CACHE=cached,
-            THEME=str(warm_site / "theme"), IGNORE_FILES=[".*", "__pycache__", "quoteactions", "newsletters", "extra.txt"],
+            warm_site,
+            OUTPUT_PATH=str(warm_site / output),
+            CACHE_CONTENT=cached,
+            LOAD_CONTENT_CACHE=cached,
+            THEME=str(warm_site / "theme"),
+            IGNORE_FILES=[".*", "__pycache__", "quoteactions", "newsletters", "extra.txt"],
             **extra,
         )
         settings["PLUGINS"] = [*settings["PLUGINS"], "extra_page"]

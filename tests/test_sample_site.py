@@ -32,12 +32,16 @@ def test_every_article_page_shows_a_quoteaction_and_a_prompt(sample_site):
 
 def test_quoteaction_archive_lists_every_sample_month(sample_site):
     page = soup(sample_site.output / "quoteactions/index.html")
-    assert [s["id"] for s in page.find_all("section", class_="quoteaction")] == [f"qa-{m}" for m in reversed(SAMPLE_MONTHS)]
+    assert [s["id"] for s in page.find_all("section", class_="quoteaction")] == [
+        f"qa-{m}" for m in reversed(SAMPLE_MONTHS)
+    ]
 
 
 def test_an_issue_for_every_sample_month_in_email_web_and_feed(sample_site):
     feed = feedparser.parse((sample_site.output / "feeds/newsletter.atom.xml").read_bytes())
-    assert [entry.link for entry in feed.entries] == [f"{sample_site.site_url}/newsletter/{m}/" for m in reversed(SAMPLE_MONTHS)]
+    assert [entry.link for entry in feed.entries] == [
+        f"{sample_site.site_url}/newsletter/{m}/" for m in reversed(SAMPLE_MONTHS)
+    ]
     for month, entry in zip(reversed(SAMPLE_MONTHS), feed.entries, strict=True):
         record = json.loads((sample_site.campaigns / month / "campaign.json").read_text())
         email = soup(sample_site.campaigns / month / "email.html")
@@ -45,7 +49,9 @@ def test_an_issue_for_every_sample_month_in_email_web_and_feed(sample_site):
         email_titles = [h.get_text() for h in email.find_all("h3")]
         assert email_titles == [h.get_text() for h in web.find_all("h3")]
         assert all(title in entry.content[0].value for title in email_titles)
-        assert email.find("p", class_="quote").get_text() == f"“{web.find('blockquote').get_text(strip=True)}”"
+        assert (
+            email.find("p", class_="quote").get_text() == f"“{web.find('blockquote').get_text(strip=True)}”"
+        )
         assert record["web_url"] == entry.link
 
 
@@ -60,8 +66,12 @@ def test_no_broken_internal_links(sample_site):
 @pytest.mark.parametrize(
     "feed",
     [
-        "feeds/all.atom.xml", "feeds/all.rss.xml", "feeds/category/giving-first.atom.xml",
-        "feeds/category/giving-first.rss.xml", "feeds/newsletter.atom.xml", "feeds/newsletter.rss.xml",
+        "feeds/all.atom.xml",
+        "feeds/all.rss.xml",
+        "feeds/category/giving-first.atom.xml",
+        "feeds/category/giving-first.rss.xml",
+        "feeds/newsletter.atom.xml",
+        "feeds/newsletter.rss.xml",
     ],
 )
 def test_feeds_pass_the_w3c_feed_validator_rules(sample_site, feed):
@@ -86,9 +96,15 @@ def test_sitemap_lists_every_article_and_page_by_an_absolute_url_that_exists(sam
 def test_every_page_leads_to_every_part_of_the_site(sample_site):
     site = sample_site.site_url
     destinations = {
-        "Articles": f"{site}/", "QuoteActions": f"{site}/quoteactions/", "Newsletter": f"{site}/newsletter/",
-        "About": f"{site}/about/", "Search": f"{site}/search/", "Subscribe": f"{site}/subscribe/",
-        "Archives": f"{site}/archives/", "Categories": f"{site}/categories/", "Tags": f"{site}/tags/",
+        "Articles": f"{site}/",
+        "QuoteActions": f"{site}/quoteactions/",
+        "Newsletter": f"{site}/newsletter/",
+        "About": f"{site}/about/",
+        "Search": f"{site}/search/",
+        "Subscribe": f"{site}/subscribe/",
+        "Archives": f"{site}/archives/",
+        "Categories": f"{site}/categories/",
+        "Tags": f"{site}/tags/",
         "Authors": f"{site}/authors/",
     }
     pages = [path for path in html_files(sample_site.output) if "pagefind" not in path.parts]

@@ -80,8 +80,12 @@ def test_a_configuration_is_checked_once_and_a_changed_one_again():
 
 
 def test_a_build_checks_each_plugins_settings_once(tmp_path, monkeypatch):
-    specs = {"quoteaction": quoteaction.SPEC, "newsletter": newsletter.SPEC, "reader": reader.SPEC,
-             "fastbuild": fastbuild.SPEC}
+    specs = {
+        "quoteaction": quoteaction.SPEC,
+        "newsletter": newsletter.SPEC,
+        "reader": reader.SPEC,
+        "fastbuild": fastbuild.SPEC,
+    }
     for spec in specs.values():
         spec._cache.clear()  # earlier tests in this process may have checked the same values
     checked = []
@@ -114,7 +118,9 @@ def test_a_site_build_reads_the_quoteaction_folder_where_the_quoteaction_plugin_
     ignored = [".*", "__pycache__", "monthly", "newsletters"]
     with pytest.raises(ContentError) as raised:
         # The QuoteAction plugin's own report off, so the message is the newsletter's.
-        build(tmp_path, files, QUOTEACTION_PATH="monthly", QUOTEACTION_WARN_MISSING=False, IGNORE_FILES=ignored)
+        build(
+            tmp_path, files, QUOTEACTION_PATH="monthly", QUOTEACTION_WARN_MISSING=False, IGNORE_FILES=ignored
+        )
     assert "content/monthly/2026-10.md: the 2026-10 newsletter needs a QuoteAction" in str(raised.value)
 
     files["monthly/2026-10.md"] = QUOTEACTION_OCT

@@ -77,7 +77,9 @@ def dev_site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def production_site(tmp_path_factory):
-    return build(tmp_path_factory.mktemp("prod"), TINY_SITE, production=True, SITEURL=SITE_URL, FEED_DOMAIN=SITE_URL)
+    return build(
+        tmp_path_factory.mktemp("prod"), TINY_SITE, production=True, SITEURL=SITE_URL, FEED_DOMAIN=SITE_URL
+    )
 
 
 def test_every_kind_of_page_is_written(dev_site):
@@ -128,7 +130,9 @@ def test_production_links_are_absolute(production_site):
     assert page.find("link", rel="canonical")["href"] == f"{SITE_URL}/the-first-favour/"
 
 
-@pytest.mark.parametrize("feed", ["feeds/all.atom.xml", "feeds/all.rss.xml", "feeds/category/introductions.atom.xml"])
+@pytest.mark.parametrize(
+    "feed", ["feeds/all.atom.xml", "feeds/all.rss.xml", "feeds/category/introductions.atom.xml"]
+)
 def test_feeds_parse_and_carry_full_articles_with_absolute_urls(production_site, feed):
     parsed = feedparser.parse((production_site / feed).read_bytes())
     assert not parsed.bozo, parsed.get("bozo_exception")
@@ -160,7 +164,12 @@ def test_every_page_is_valid_html(production_site):
 
 @pytest.mark.parametrize(
     "feed",
-    ["feeds/all.atom.xml", "feeds/all.rss.xml", "feeds/category/introductions.atom.xml", "feeds/category/introductions.rss.xml"],
+    [
+        "feeds/all.atom.xml",
+        "feeds/all.rss.xml",
+        "feeds/category/introductions.atom.xml",
+        "feeds/category/introductions.rss.xml",
+    ],
 )
 def test_production_feeds_pass_the_w3c_feed_validator_rules(production_site, feed):
     assert feed_errors((production_site / feed).read_bytes(), f"{SITE_URL}/{feed}") == []

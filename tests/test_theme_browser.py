@@ -184,8 +184,18 @@ def test_every_keyboard_stop_shows_a_focus_outline(open_page, color_scheme):
 def test_navigation_reaches_every_part_of_the_site(open_page):
     page = open_page(PAGES["home"])
     nav = page.get_by_role("navigation", name="Site")
-    for name in ["Articles", "QuoteActions", "Newsletter", "About", "Search", "Subscribe",
-                 "Archives", "Categories", "Tags", "Authors"]:
+    for name in [
+        "Articles",
+        "QuoteActions",
+        "Newsletter",
+        "About",
+        "Search",
+        "Subscribe",
+        "Archives",
+        "Categories",
+        "Tags",
+        "Authors",
+    ]:
         assert nav.get_by_role("link", name=name, exact=True).is_visible(), name
     assert nav.get_by_role("link", name="Articles", exact=True).get_attribute("aria-current") == "page"
 

@@ -90,7 +90,11 @@ SITE = {
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     return build(
-        tmp_path_factory.mktemp("theme"), SITE, production=True, SITEURL=SITE_URL, FEED_DOMAIN=SITE_URL,
+        tmp_path_factory.mktemp("theme"),
+        SITE,
+        production=True,
+        SITEURL=SITE_URL,
+        FEED_DOMAIN=SITE_URL,
         READER_SUBSCRIBE_FORM_ACTION=ACTION,
     )
 
@@ -115,7 +119,7 @@ def test_article_head_describes_the_page_for_search_and_sharing(site):
     assert "<" not in description and len(description) <= 160 and description.endswith("…")
     assert _meta(page, "og:type") == "article"
     assert _meta(page, "og:url") == url
-    assert _meta(page, "og:title") == _meta(page, "twitter:title") == "\"Yes, and\" — the rule & why it works"
+    assert _meta(page, "og:title") == _meta(page, "twitter:title") == '"Yes, and" — the rule & why it works'
     assert _meta(page, "og:description") == _meta(page, "twitter:description") == description
     assert _meta(page, "og:site_name") == "Networker"
     assert _meta(page, "twitter:card") == "summary"
@@ -124,8 +128,11 @@ def test_article_head_describes_the_page_for_search_and_sharing(site):
 
 
 def test_other_pages_are_websites_with_their_own_canonical_url(site):
-    for path, url in [("index.html", "/"), ("category/introductions/index.html", "/category/introductions/"),
-                      ("subscribe/index.html", "/subscribe/")]:
+    for path, url in [
+        ("index.html", "/"),
+        ("category/introductions/index.html", "/category/introductions/"),
+        ("subscribe/index.html", "/subscribe/"),
+    ]:
         page = soup(site / path)
         assert _meta(page, "og:type") == "website", path
         assert page.find("link", rel="canonical")["href"] == _meta(page, "og:url") == SITE_URL + url
@@ -136,7 +143,7 @@ def test_json_ld_is_a_blog_posting_that_matches_the_page(site):
     (script,) = page.find_all("script", type="application/ld+json")
     data = json.loads(script.string)
     assert data["@type"] == "BlogPosting"
-    assert data["headline"] == "\"Yes, and\" — the rule & why it works"
+    assert data["headline"] == '"Yes, and" — the rule & why it works'
     assert data["url"] == f"{SITE_URL}/yes-and/"
     assert datetime.fromisoformat(data["datePublished"]) < datetime.fromisoformat(data["dateModified"])
     assert data["dateModified"].startswith("2026-09-20T10:00")
@@ -197,8 +204,10 @@ def test_without_a_form_action_there_is_no_form_and_the_subscribe_page_points_to
 def _sitemap_urls(site) -> dict[str, str]:
     tree = etree.parse(str(site / "sitemap.xml"))
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    return {url.findtext("s:loc", namespaces=ns): url.findtext("s:lastmod", namespaces=ns)
-            for url in tree.findall("s:url", ns)}
+    return {
+        url.findtext("s:loc", namespaces=ns): url.findtext("s:lastmod", namespaces=ns)
+        for url in tree.findall("s:url", ns)
+    }
 
 
 def test_sitemap_lists_every_public_page_by_absolute_url(site):
@@ -209,8 +218,17 @@ def test_sitemap_lists_every_public_page_by_absolute_url(site):
         target = site / path / "index.html" if path.endswith("/") or not path else site / path
         assert target.is_file(), url
     paths = {url.removeprefix(SITE_URL) for url in urls}
-    assert {"/", "/give-first/", "/yes-and/", "/follow-up/", "/subscribe/", "/category/introductions/",
-            "/tag/habits/", "/archives/", "/2026/09/"} <= paths
+    assert {
+        "/",
+        "/give-first/",
+        "/yes-and/",
+        "/follow-up/",
+        "/subscribe/",
+        "/category/introductions/",
+        "/tag/habits/",
+        "/archives/",
+        "/2026/09/",
+    } <= paths
     assert not paths & {"/not-yet/", "/404.html", "/search/", "/robots.txt"}
 
 
@@ -241,7 +259,9 @@ def test_rebuilding_into_the_same_output_indexes_only_what_is_there_now(tmp_path
     before = set((output / "pagefind/fragment").iterdir())
     published = [name for name in SITE if name.startswith("articles/") and "draft" not in SITE[name].lower()]
     article = tmp_path / "content" / published[0]
-    article.write_text(article.read_text(encoding="utf-8") + "\nA sentence added while editing.\n", encoding="utf-8")
+    article.write_text(
+        article.read_text(encoding="utf-8") + "\nA sentence added while editing.\n", encoding="utf-8"
+    )
     build(tmp_path, DELETE_OUTPUT_DIRECTORY=False)
     after = set((output / "pagefind/fragment").iterdir())
     assert after != before

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ def newest_article_path(output: Path, base_url: str) -> str:
 
 
 def take_screenshots(
-    base_url: str, shots: list[Shot], folder: Path, color_scheme: str = "light"
+    base_url: str, shots: list[Shot], folder: Path, color_scheme: Literal["light", "dark"] = "light"
 ) -> list[Path]:
     """Screenshot each page's first screen with headless Chromium; return the files written."""
     from playwright.sync_api import sync_playwright

@@ -68,7 +68,10 @@ class FakeMailchimp:
     """Start with ``with FakeMailchimp(api_key="...-us1") as mc:``; ``mc.url`` is the API base URL."""
 
     def __init__(
-        self, api_key: str = "0123456789abcdef0123456789abcdef-us1", audience_id: str = "aud123", base_path: str = "/3.0"
+        self,
+        api_key: str = "0123456789abcdef0123456789abcdef-us1",
+        audience_id: str = "aud123",
+        base_path: str = "/3.0",
     ):
         self.base_path = base_path
         self.state = FakeMailchimpState(api_key=api_key)
@@ -127,11 +130,15 @@ class FakeMailchimp:
         with self._lock:
             return self._route(method, path, query, body)
 
-    def _route(self, method, path, query, body):  # noqa: C901 - a router
+    def _route(self, method, path, query, body):
         parts = [p for p in path.split("/") if p]
         if parts[:1] == ["lists"] and len(parts) == 2 and method == "GET":
             audience = self.state.audiences.get(parts[1])
-            return (200, audience) if audience else _error(404, "Resource Not Found", "The requested resource could not be found.")
+            return (
+                (200, audience)
+                if audience
+                else _error(404, "Resource Not Found", "The requested resource could not be found.")
+            )
         if parts == ["campaigns"] and method == "POST":
             return self._create(body)
         if parts == ["campaigns"] and method == "GET":
@@ -148,12 +155,18 @@ class FakeMailchimp:
             return self._update(campaign, body)
         if not rest and method == "DELETE":
             if campaign["status"] in ("sent", "sending"):
-                return _error(400, "Bad Request", "This campaign has already been sent and cannot be deleted.")
+                return _error(
+                    400, "Bad Request", "This campaign has already been sent and cannot be deleted."
+                )
             del self.state.campaigns[campaign["id"]]
             return 204, None
         if rest == ["content"] and method == "PUT":
             if campaign["status"] != "save":
-                return _error(400, "Bad Request", "Campaign content cannot be changed once the campaign is scheduled or sent.")
+                return _error(
+                    400,
+                    "Bad Request",
+                    "Campaign content cannot be changed once the campaign is scheduled or sent.",
+                )
             html, text = (body or {}).get("html"), (body or {}).get("plain_text")
             if not html:
                 return _error(400, "Invalid Resource", "The resource submitted could not be validated.")
@@ -170,10 +183,20 @@ class FakeMailchimp:
     def _create(self, body):
         body = body or {}
         if body.get("type") != "regular":
-            return _error(400, "Invalid Resource", "The resource submitted could not be validated.", [{"field": "type", "message": "must be regular"}])
+            return _error(
+                400,
+                "Invalid Resource",
+                "The resource submitted could not be validated.",
+                [{"field": "type", "message": "must be regular"}],
+            )
         list_id = (body.get("recipients") or {}).get("list_id")
         if list_id not in self.state.audiences:
-            return _error(400, "Invalid Resource", "The resource submitted could not be validated.", [{"field": "recipients.list_id", "message": "list not found"}])
+            return _error(
+                400,
+                "Invalid Resource",
+                "The resource submitted could not be validated.",
+                [{"field": "recipients.list_id", "message": "list not found"}],
+            )
         campaign_id = f"c{next(self._ids):05d}"
         campaign = {
             "id": campaign_id,
@@ -210,20 +233,49 @@ class FakeMailchimp:
         content = self.state.contents.get(campaign["id"])
         settings = campaign["settings"]
         if not content:
-            items.append({"type": "error", "id": 1, "heading": "Content", "details": "You haven't added any content to your campaign."})
+            items.append(
+                {
+                    "type": "error",
+                    "id": 1,
+                    "heading": "Content",
+                    "details": "You haven't added any content to your campaign.",
+                }
+            )
         elif "*|UNSUB|*" not in content["html"]:
-            items.append({"type": "error", "id": 2, "heading": "Unsubscribe link", "details": "Your campaign needs an unsubscribe link (*|UNSUB|*)."})
-        for key, heading in (("subject_line", "Subject line"), ("from_name", "From name"), ("reply_to", "Reply-to address")):
+            items.append(
+                {
+                    "type": "error",
+                    "id": 2,
+                    "heading": "Unsubscribe link",
+                    "details": "Your campaign needs an unsubscribe link (*|UNSUB|*).",
+                }
+            )
+        for key, heading in (
+            ("subject_line", "Subject line"),
+            ("from_name", "From name"),
+            ("reply_to", "Reply-to address"),
+        ):
             if not settings.get(key):
-                items.append({"type": "error", "id": 3, "heading": heading, "details": f"You need to set a {heading.lower()}."})
+                items.append(
+                    {
+                        "type": "error",
+                        "id": 3,
+                        "heading": heading,
+                        "details": f"You need to set a {heading.lower()}.",
+                    }
+                )
         if not items:
-            items.append({"type": "success", "id": 0, "heading": "Ready", "details": "Your campaign is ready to send."})
+            items.append(
+                {"type": "success", "id": 0, "heading": "Ready", "details": "Your campaign is ready to send."}
+            )
         return {"is_ready": all(item["type"] != "error" for item in items), "items": items}
 
     def _action(self, campaign, action, body):
         if action == "test":
             if campaign["status"] != "save":
-                return _error(400, "Bad Request", "Test emails can only be sent for campaigns that have not been sent.")
+                return _error(
+                    400, "Bad Request", "Test emails can only be sent for campaigns that have not been sent."
+                )
             emails = body.get("test_emails") or []
             if not emails or not all(re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", e) for e in emails):
                 return _error(400, "Invalid Resource", "test_emails must be a list of email addresses.")
@@ -233,13 +285,21 @@ class FakeMailchimp:
             return 204, None
         if action == "schedule":
             if campaign["status"] != "save":
-                return _error(400, "Bad Request", f"This campaign cannot be scheduled because its status is {campaign['status']}.")
+                return _error(
+                    400,
+                    "Bad Request",
+                    f"This campaign cannot be scheduled because its status is {campaign['status']}.",
+                )
             try:
                 when = datetime.fromisoformat(str(body.get("schedule_time", "")).replace("Z", "+00:00"))
             except ValueError:
                 return _error(400, "Invalid Resource", "schedule_time is not a valid date.")
             if when.minute % 15 or when.second or when <= self.state.now:
-                return _error(400, "Invalid Resource", "Schedule time must be in the future and on the quarter-hour (00, 15, 30, 45).")
+                return _error(
+                    400,
+                    "Invalid Resource",
+                    "Schedule time must be in the future and on the quarter-hour (00, 15, 30, 45).",
+                )
             if not self._checklist(campaign)["is_ready"]:
                 return _error(400, "Bad Request", "Your campaign is not ready to send.")
             campaign["status"] = "schedule"
@@ -281,7 +341,7 @@ def _handler_class(mailchimp: FakeMailchimp):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format, *args):  # noqa: A002
+        def log_message(self, format, *args):
             pass
 
         def _serve(self, method: str) -> None:
@@ -295,20 +355,34 @@ def _handler_class(mailchimp: FakeMailchimp):
             if not url.path.startswith(mailchimp.base_path + "/"):
                 self._reply(*_error(404, "Resource Not Found", "Unknown API version."))
                 return
-            path = url.path[len(mailchimp.base_path):]
+            path = url.path[len(mailchimp.base_path) :]
             query = {k: v[0] for k, v in parse_qs(url.query).items()}
             fault, retry_after = mailchimp.choose_fault(method, path)
-            with mailchimp._lock:  # noqa: SLF001
+            with mailchimp._lock:
                 mailchimp.state.requests.append(RecordedRequest(method, path, body, fault))
             if not self._authorised():
-                self._reply(*_error(401, "API Key Invalid", "Your API key may be invalid, or you've attempted to access the wrong datacenter."))
+                self._reply(
+                    *_error(
+                        401,
+                        "API Key Invalid",
+                        "Your API key may be invalid, or you've attempted to access the wrong datacenter.",
+                    )
+                )
                 return
             if fault == "429":
-                self._reply(*_error(429, "Too Many Requests", "You have exceeded the limit of 10 simultaneous connections."),
-                            headers={"Retry-After": str(retry_after)})
+                self._reply(
+                    *_error(
+                        429,
+                        "Too Many Requests",
+                        "You have exceeded the limit of 10 simultaneous connections.",
+                    ),
+                    headers={"Retry-After": str(retry_after)},
+                )
                 return
             if fault in ("500", "503"):
-                self._reply(*_error(int(fault), "Internal Server Error", "An unexpected internal error has occurred."))
+                self._reply(
+                    *_error(int(fault), "Internal Server Error", "An unexpected internal error has occurred.")
+                )
                 return
             if fault == "drop":
                 self.close_connection = True
@@ -345,19 +419,19 @@ def _handler_class(mailchimp: FakeMailchimp):
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (a slow response past its timeout)
 
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             self._serve("GET")
 
-        def do_POST(self):  # noqa: N802
+        def do_POST(self):
             self._serve("POST")
 
-        def do_PUT(self):  # noqa: N802
+        def do_PUT(self):
             self._serve("PUT")
 
-        def do_PATCH(self):  # noqa: N802
+        def do_PATCH(self):
             self._serve("PATCH")
 
-        def do_DELETE(self):  # noqa: N802
+        def do_DELETE(self):
             self._serve("DELETE")
 
     return Handler

@@ -47,7 +47,7 @@ def chromium() -> Iterator[object]:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the stdlib's name
+    def log_message(self, format, *args):
         pass
 
 
@@ -71,10 +71,14 @@ def horizontal_overflow(page) -> list[str]:
         """() => {
         const width = document.documentElement.clientWidth;
         const wide = [];
-        if (document.documentElement.scrollWidth > width) wide.push(`document is ${document.documentElement.scrollWidth}px wide`);
+        const documentWidth = document.documentElement.scrollWidth;
+        if (documentWidth > width) wide.push(`document is ${documentWidth}px wide`);
         for (const el of document.body.querySelectorAll('*')) {
             const box = el.getBoundingClientRect();
-            if (box.width > 0 && box.right > width + 1) wide.push(`${el.tagName.toLowerCase()}.${el.className}: right edge ${Math.round(box.right)}px`);
+            if (box.width > 0 && box.right > width + 1) {
+                const name = `${el.tagName.toLowerCase()}.${el.className}`;
+                wide.push(`${name}: right edge ${Math.round(box.right)}px`);
+            }
         }
         return wide.slice(0, 10);
     }"""

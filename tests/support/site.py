@@ -81,7 +81,7 @@ def broken_internal_links(output: Path, site_url: str) -> list[str]:
                 continue
             path = unquote(url.path)
             if site and site.path and path.startswith(site.path):
-                path = path[len(site.path):]
+                path = path[len(site.path) :]
             target = output / path.lstrip("/")
             if path.endswith("/") or target.is_dir():
                 target = target / "index.html"
@@ -101,7 +101,9 @@ def require_tool(available: bool, reason: str) -> None:
 
 def vnu_errors(paths: list[Path]) -> list[str]:
     """Errors from the W3C Nu HTML checker (vnu.jar) for the given HTML files."""
-    require_tool(bool(shutil.which("java")) and VNU_JAR.is_file(), "the Nu HTML checker needs java and `npm ci`")
+    require_tool(
+        bool(shutil.which("java")) and VNU_JAR.is_file(), "the Nu HTML checker needs java and `npm ci`"
+    )
     result = subprocess.run(
         ["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "gnu", *map(str, paths)],
         capture_output=True,

@@ -7,7 +7,11 @@ from pathlib import Path
 
 def output_tree(folder: Path) -> dict[str, bytes]:
     """Every file below ``folder``, by its relative path."""
-    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def assert_same_tree(expected: Path, actual: Path) -> None:

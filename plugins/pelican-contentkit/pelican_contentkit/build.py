@@ -35,18 +35,19 @@ def reset_log_deduplication() -> None:
     session (and in tests)."""
     from pelican.log import LimitFilter
 
-    LimitFilter._raised_messages.clear()  # noqa: SLF001
-    LimitFilter._group_count.clear()  # noqa: SLF001
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()
 
 
-def build_site(settings_file: str | Path, overrides: dict[str, Any] | None = None, verbose: bool = False) -> int:
+def build_site(
+    settings_file: str | Path, overrides: dict[str, Any] | None = None, verbose: bool = False
+) -> int:
     """Build the site described by ``settings_file``; return a process exit code."""
-    from pelican import Pelican
-    from pelican.log import init as init_logging
     from pelican.settings import read_settings
 
     from pelican_contentkit.check import format_text
     from pelican_contentkit.errors import ContentError, ContentErrors
+    from pelican_contentkit.pelican_api import init_logging, run_pelican
     from pelican_contentkit.problems import stop_reading
 
     init_logging(level=logging.INFO if verbose else logging.WARNING, fatal="errors")
@@ -62,7 +63,7 @@ def build_site(settings_file: str | Path, overrides: dict[str, Any] | None = Non
 
     started = time.perf_counter()
     try:
-        Pelican(settings).run()
+        run_pelican(settings)
     except ContentErrors as errors:
         _discard(staging_output, staged)
         print(format_text(errors.errors), file=sys.stderr)

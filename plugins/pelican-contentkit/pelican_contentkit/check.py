@@ -20,6 +20,7 @@ from typing import Any
 
 from pelican_contentkit.content_checks import MARKDOWN_EXTENSIONS
 from pelican_contentkit.errors import ContentError, ContentErrors
+from pelican_contentkit.pelican_api import init_logging, run_pelican
 from pelican_contentkit.problems import CHECK_ONLY_SETTING, ReadingFinished
 
 
@@ -37,15 +38,18 @@ def check_overrides(output_path: str | Path, today: date | None = None) -> dict[
     return overrides
 
 
-def check_content(settings_file: str | Path, overrides: dict[str, Any] | None = None, today: date | None = None) -> list[ContentError]:
+def check_content(
+    settings_file: str | Path, overrides: dict[str, Any] | None = None, today: date | None = None
+) -> list[ContentError]:
     """Every problem in the content of the site ``settings_file`` describes, in file and line order."""
-    from pelican import Pelican
     from pelican.settings import read_settings
 
     with tempfile.TemporaryDirectory(prefix="content-check-") as output:
         try:
-            settings = read_settings(str(settings_file), override={**(overrides or {}), **check_overrides(output, today)})
-            Pelican(settings).run()
+            settings = read_settings(
+                str(settings_file), override={**(overrides or {}), **check_overrides(output, today)}
+            )
+            run_pelican(settings)
         except ReadingFinished:
             return []
         except ContentErrors as errors:
@@ -61,15 +65,15 @@ def run_check(settings_file: str | Path, content: str | Path | None, output_form
     import logging
     import sys
 
-    from pelican.log import init as init_logging
-
     if output_format not in ("text", "json"):
         print(f"Unknown --format {output_format!r}: use text or json.", file=sys.stderr)
         return 2
     init_logging(level=logging.WARNING)
     override = {"PATH": str(Path(content).resolve())} if content else {}
     if content and not Path(content).is_dir():
-        problems = [ContentError(content, None, "is not a folder", "pass the content folder, e.g. --content content")]
+        problems = [
+            ContentError(content, None, "is not a folder", "pass the content folder, e.g. --content content")
+        ]
     else:
         problems = check_content(settings_file, override, today)
     print(format_json(problems) if output_format == "json" else format_text(problems))

@@ -37,8 +37,22 @@ MARKDOWN_EXTENSIONS = frozenset({".md", ".markdown", ".mkd", ".mdown"})
 # Pelican's own metadata fields.
 PELICAN_FIELDS = frozenset(
     {
-        "title", "date", "modified", "category", "tags", "keywords", "author", "authors", "summary",
-        "slug", "status", "lang", "translation", "template", "save_as", "url",
+        "title",
+        "date",
+        "modified",
+        "category",
+        "tags",
+        "keywords",
+        "author",
+        "authors",
+        "summary",
+        "slug",
+        "status",
+        "lang",
+        "translation",
+        "template",
+        "save_as",
+        "url",
     }
 )
 DEFAULT_REQUIRED = ("title",)
@@ -101,25 +115,43 @@ def check_generators(generators: Sequence[Any]) -> None:
     items: list[tuple[str, Any]] = []
     for generator in generators:
         if isinstance(generator, ArticlesGenerator):
-            for name in ("articles", "translations", "hidden_articles", "hidden_translations", "drafts", "drafts_translations"):
+            for name in (
+                "articles",
+                "translations",
+                "hidden_articles",
+                "hidden_translations",
+                "drafts",
+                "drafts_translations",
+            ):
                 items += [("article", content) for content in getattr(generator, name, [])]
         elif isinstance(generator, PagesGenerator):
-            for name in ("pages", "translations", "hidden_pages", "hidden_translations", "draft_pages", "draft_translations"):
+            for name in (
+                "pages",
+                "translations",
+                "hidden_pages",
+                "hidden_translations",
+                "draft_pages",
+                "draft_translations",
+            ):
                 items += [("page", content) for content in getattr(generator, name, [])]
-    sources: list[Source] = []
+    read: list[Source | None] = []
     read_paths = set()
     for kind, content in items:
         path = Path(content.source_path)
         read_paths.add(os.path.realpath(path))
         if not _inside(ledger_module.label(path, content_root), loop_labels):
-            sources.append(_source(kind, path, content, problems, context))
+            read.append(_source(kind, path, content, problems, context))
     for relative, content in sorted(context.get("generated_content", {}).items()):
         path = content_root / relative
-        if content is not None or os.path.realpath(path) in read_paths or _inside(ledger_module.label(path, content_root), loop_labels):
+        if (
+            content is not None
+            or os.path.realpath(path) in read_paths
+            or _inside(ledger_module.label(path, content_root), loop_labels)
+        ):
             continue
         if path.suffix.lower() in MARKDOWN_EXTENSIONS:
-            sources.append(_source(_kind_of(relative, settings), path, None, problems, context))
-    sources = [source for source in sources if source is not None]
+            read.append(_source(_kind_of(relative, settings), path, None, problems, context))
+    sources = [source for source in read if source is not None]
     sources.sort(key=lambda s: (s.kind != "article", s.label))
 
     today = _today(settings)
@@ -135,15 +167,20 @@ def check_generators(generators: Sequence[Any]) -> None:
         if source.kind == "article" and source.value("status").lower() != "draft" and not html.strip():
             problems.append(
                 ContentError(
-                    source.label, "text", "the article has no text below its fields",
-                    "write the article after the blank line that ends the fields", source.header.body_first_line,
+                    source.label,
+                    "text",
+                    "the article has no text below its fields",
+                    "write the article after the blank line that ends the fields",
+                    source.header.body_first_line,
                 )
             )
     problems += address_problems([s for s in sources if s.content is not None])
     ledger_module.report(context, problems)
 
 
-def _source(kind: str, path: Path, content: Any | None, problems: list[ContentError], context: dict[str, Any]) -> Source | None:
+def _source(
+    kind: str, path: Path, content: Any | None, problems: list[ContentError], context: dict[str, Any]
+) -> Source | None:
     label = ledger_module.label(path, context["PATH"])
     if path.suffix.lower() not in MARKDOWN_EXTENSIONS:
         return Source(kind, path, label, Header({}, 1), "", content)
@@ -154,7 +191,12 @@ def _source(kind: str, path: Path, content: Any | None, problems: list[ContentEr
         return None
     if not text.strip():
         problems.append(
-            ContentError(label, None, "is empty", "fill it in (`invoke new-article \"Title\"` makes a template) or delete it")
+            ContentError(
+                label,
+                None,
+                "is empty",
+                'fill it in (`invoke new-article "Title"` makes a template) or delete it',
+            )
         )
     return Source(kind, path, label, scan_header(text), text, content)
 
@@ -181,7 +223,9 @@ def _today(settings: dict[str, Any]) -> date:
 
 
 def _inside(path: str | None, folders: Iterable[str]) -> bool:
-    return bool(path) and any(path == folder or path.startswith(folder + "/") for folder in folders)
+    if not path:
+        return False
+    return any(path == folder or path.startswith(folder + "/") for folder in folders)
 
 
 # ---------------------------------------------------------------- symlink loops
@@ -204,8 +248,10 @@ def symlink_loops(content_root: Path) -> list[Path]:
 
 def loop_problem(link: Path, content_root: Path) -> ContentError:
     return ContentError(
-        ledger_module.label(link, content_root), None,
-        f"is a link to {os.readlink(link)}, a folder that contains it: Pelican would read its files again at every level",
+        ledger_module.label(link, content_root),
+        None,
+        f"is a link to {os.readlink(link)}, a folder that contains it: "
+        "Pelican would read its files again at every level",
         "remove the link (or point it at a folder outside the content folder)",
     )
 
@@ -213,7 +259,9 @@ def loop_problem(link: Path, content_root: Path) -> ContentError:
 # ---------------------------------------------------------------- fields
 
 
-def metadata_problems(source: Source, required: Sequence[str], known: frozenset[str], today: date) -> list[ContentError]:
+def metadata_problems(
+    source: Source, required: Sequence[str], known: frozenset[str], today: date
+) -> list[ContentError]:
     problems: list[ContentError] = []
     label = source.label
     typos: dict[str, str] = {}
@@ -224,7 +272,13 @@ def metadata_problems(source: Source, required: Sequence[str], known: frozenset[
         if guess and guess[0] not in source.header.fields:
             typos[guess[0]] = key
             problems.append(
-                ContentError(label, _field_label(key), "unknown field", f"did you mean '{_field_label(guess[0])}:'?", field.line)
+                ContentError(
+                    label,
+                    _field_label(key),
+                    "unknown field",
+                    f"did you mean '{_field_label(guess[0])}:'?",
+                    field.line,
+                )
             )
     for key in required:
         if key in typos:
@@ -233,13 +287,23 @@ def metadata_problems(source: Source, required: Sequence[str], known: frozenset[
         if key not in source.header.fields:
             problems.append(
                 ContentError(
-                    label, _field_label(key), f"is missing; every {source.kind} needs one",
-                    f"add a line '{_field_label(key)}: {example}' at the top of the file, before the first blank line", 1,
+                    label,
+                    _field_label(key),
+                    f"is missing; every {source.kind} needs one",
+                    f"add a line '{_field_label(key)}: {example}' at the top of the file, "
+                    "before the first blank line",
+                    1,
                 )
             )
         elif not source.value(key):
             problems.append(
-                ContentError(label, _field_label(key), "is empty", f"write it after the colon, e.g. '{_field_label(key)}: {example}'", source.line_of(key))
+                ContentError(
+                    label,
+                    _field_label(key),
+                    "is empty",
+                    f"write it after the colon, e.g. '{_field_label(key)}: {example}'",
+                    source.line_of(key),
+                )
             )
 
     for key in ("date", "modified"):
@@ -250,29 +314,44 @@ def metadata_problems(source: Source, required: Sequence[str], known: frozenset[
         if when is None:
             problems.append(
                 ContentError(
-                    label, _field_label(key), f"{value!r} is not a date",
-                    "write it as YYYY-MM-DD or YYYY-MM-DD HH:MM, e.g. 2026-11-25 09:00", source.line_of(key),
+                    label,
+                    _field_label(key),
+                    f"{value!r} is not a date",
+                    "write it as YYYY-MM-DD or YYYY-MM-DD HH:MM, e.g. 2026-11-25 09:00",
+                    source.line_of(key),
                 )
             )
         elif when.date() > today + FAR_FUTURE:
             problems.append(
                 ContentError(
-                    label, _field_label(key), f"{value} is more than a year ahead; is the year a typo?",
-                    f"correct the date (today is {today.isoformat()}); future-dated articles stay unpublished until their date",
+                    label,
+                    _field_label(key),
+                    f"{value} is more than a year ahead; is the year a typo?",
+                    f"correct the date (today is {today.isoformat()}); "
+                    "future-dated articles stay unpublished until their date",
                     source.line_of(key),
                 )
             )
     published_at, modified_at = parsed_date(source.value("date")), parsed_date(source.value("modified"))
     if published_at and modified_at and modified_at.replace(tzinfo=None) < published_at.replace(tzinfo=None):
         problems.append(
-            ContentError(label, "Modified", "is earlier than Date", "set Modified to the date of the last real change", source.line_of("modified"))
+            ContentError(
+                label,
+                "Modified",
+                "is earlier than Date",
+                "set Modified to the date of the last real change",
+                source.line_of("modified"),
+            )
         )
 
     status = source.value("status")
     if status and status.lower() not in STATUSES:
         problems.append(
             ContentError(
-                label, "Status", f"{status!r} is not a status", f"use one of {', '.join(STATUSES)} (or remove the line to publish)",
+                label,
+                "Status",
+                f"{status!r} is not a status",
+                f"use one of {', '.join(STATUSES)} (or remove the line to publish)",
                 source.line_of("status"),
             )
         )
@@ -280,14 +359,23 @@ def metadata_problems(source: Source, required: Sequence[str], known: frozenset[
     if len(summary) > SUMMARY_MAX:
         problems.append(
             ContentError(
-                label, "Summary", f"is {len(summary)} characters; it is shown in lists, search results and the newsletter",
-                f"keep it to one or two sentences (at most {SUMMARY_MAX} characters)", source.line_of("summary"),
+                label,
+                "Summary",
+                f"is {len(summary)} characters; it is shown in lists, search results and the newsletter",
+                f"keep it to one or two sentences (at most {SUMMARY_MAX} characters)",
+                source.line_of("summary"),
             )
         )
     tags = source.value("tags")
     if tags and any(not tag.strip() for tag in tags.split(",")):
         problems.append(
-            ContentError(label, "Tags", "has an empty tag (two commas in a row, or a comma at the end)", "separate tags with single commas: 'Tags: habits, follow-up'", source.line_of("tags"))
+            ContentError(
+                label,
+                "Tags",
+                "has an empty tag (two commas in a row, or a comma at the end)",
+                "separate tags with single commas: 'Tags: habits, follow-up'",
+                source.line_of("tags"),
+            )
         )
     return problems
 
@@ -321,16 +409,24 @@ def address_problems(sources: Iterable[Source]) -> list[ContentError]:
         if longest > NAME_MAX:
             problems.append(
                 ContentError(
-                    source.label, field, f"gives an address with a name of {longest} characters; file systems take at most {NAME_MAX}",
-                    "shorten the title, or add a short 'Slug: ...' line", source.line_of(field.lower()),
+                    source.label,
+                    field,
+                    f"gives an address with a name of {longest} characters; "
+                    f"file systems take at most {NAME_MAX}",
+                    "shorten the title, or add a short 'Slug: ...' line",
+                    source.line_of(field.lower()),
                 )
             )
             continue
         if save_as in first:
             problems.append(
                 ContentError(
-                    source.label, field, f"gives the slug {slug!r}, which {first[save_as].label} already uses: one would overwrite the other",
-                    "give one of them its own 'Slug: ...' line (or a different title)", source.line_of(field.lower()),
+                    source.label,
+                    field,
+                    f"gives the slug {slug!r}, which {first[save_as].label} already uses: "
+                    "one would overwrite the other",
+                    "give one of them its own 'Slug: ...' line (or a different title)",
+                    source.line_of(field.lower()),
                 )
             )
         else:
@@ -364,21 +460,36 @@ def body_problems(source: Source, content: Path, body_html: str) -> list[Content
         if tag == "img" and not (attrs.get("alt") or "").strip():
             problems.append(
                 ContentError(
-                    source.label, "image", f"{target} has no alt text",
-                    "describe the picture in the brackets: ![Two people shaking hands](...)", line,
+                    source.label,
+                    "image",
+                    f"{target} has no alt text",
+                    "describe the picture in the brackets: ![Two people shaking hands](...)",
+                    line,
                 )
             )
         problem = link_problem(tag, target, source, content)
         if problem:
             what, fix = problem
             if fix is None:
-                content_files = content_files or [p.relative_to(content).as_posix() for p in content.rglob("*") if p.is_file()]
+                content_files = content_files or [
+                    p.relative_to(content).as_posix() for p in content.rglob("*") if p.is_file()
+                ]
                 wanted_file = _resolve(content, source, _placeholder_path(target, absolute=False))
-                wanted_label = wanted_file.relative_to(content).as_posix() if wanted_file else _placeholder_path(target)
+                wanted_label = (
+                    wanted_file.relative_to(content).as_posix() if wanted_file else _placeholder_path(target)
+                )
                 guess = difflib.get_close_matches(wanted_label, content_files, n=1, cutoff=0.6)
-                fix = f"did you mean {{filename}}/{guess[0]}?" if guess else "check the file name, or link to an existing file"
+                fix = (
+                    f"did you mean {{filename}}/{guess[0]}?"
+                    if guess
+                    else "check the file name, or link to an existing file"
+                )
                 if tag == "img":
-                    fix = f"did you mean {{static}}/{guess[0]}?" if guess else "add the image file, or correct its path"
+                    fix = (
+                        f"did you mean {{static}}/{guess[0]}?"
+                        if guess
+                        else "add the image file, or correct its path"
+                    )
             problems.append(ContentError(source.label, "image" if tag == "img" else "link", what, fix, line))
     return problems
 
@@ -439,7 +550,7 @@ def _line_containing(source: Source, needle: str) -> int | None:
     if not needle:
         return None
     first = source.header.body_first_line
-    lines = list(enumerate(source.text.split("\n")[first - 1:], start=first))
+    lines = list(enumerate(source.text.split("\n")[first - 1 :], start=first))
     # The link itself, [text](target) or <target> or [ref]: target, before any mention of it.
     for pattern in (f"]({needle}", f"<{needle}>", f": {needle}", f'"{needle}"', needle):
         for number, line in lines:

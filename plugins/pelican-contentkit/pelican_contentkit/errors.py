@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 
 class ContentError(Exception):
@@ -32,11 +33,18 @@ class ContentError(Exception):
         fix = f" Fix: {self.fix}" if self.fix else ""
         return f"{where}{field}: {self.problem}.{fix}"
 
-    def __reduce__(self):  # pickled with the context when Pelican caches content
+    # Pickled with the context when Pelican caches content.
+    def __reduce__(self) -> tuple[type[ContentError], tuple[Any, ...]]:
         return (ContentError, (self.path, self.field, self.problem, self.fix, self.line))
 
     def as_dict(self) -> dict[str, str | int | None]:
-        return {"file": self.path, "line": self.line, "field": self.field, "problem": self.problem, "fix": self.fix}
+        return {
+            "file": self.path,
+            "line": self.line,
+            "field": self.field,
+            "problem": self.problem,
+            "fix": self.fix,
+        }
 
 
 class ContentErrors(ContentError):
@@ -46,7 +54,7 @@ class ContentErrors(ContentError):
         self.errors = list(errors)
         Exception.__init__(self, self.message)
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[ContentErrors], tuple[list[ContentError]]]:
         return (ContentErrors, (self.errors,))
 
     @property

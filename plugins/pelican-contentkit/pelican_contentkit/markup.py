@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import html
 import re
-from typing import Any
+from typing import Any, cast
 
 from markdown import Markdown
 
@@ -25,6 +25,19 @@ def markdown_from_settings(markdown_settings: dict[str, Any], with_metadata: boo
         extensions.append("markdown.extensions.meta")
     config["extensions"] = extensions
     return Markdown(**config)
+
+
+def metadata_fields(md: Markdown) -> dict[str, str]:
+    """The fields the meta extension read in ``md``'s last conversion, each value's lines joined.
+
+    The extension sets ``md.Meta``, which the Markdown stubs do not declare; a converter
+    without the extension is a mistake in the calling code, not in the content.
+    """
+    meta = getattr(md, "Meta", None)
+    if meta is None:
+        raise TypeError("metadata_fields needs a converter with the meta extension (with_metadata=True)")
+    lines_by_key = cast(dict[str, list[str]], meta)
+    return {key: " ".join(line.strip() for line in lines).strip() for key, lines in lines_by_key.items()}
 
 
 def inline_html(md: Markdown, text: str) -> str:

@@ -25,12 +25,15 @@ import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pelican import signals
 
-from pelican_contentkit.paths import site_label
 from pelican_contentkit.errors import ContentError, ContentErrors
+from pelican_contentkit.paths import site_label
+
+if TYPE_CHECKING:
+    from pelican import Pelican
 
 logger = logging.getLogger(__name__)
 
@@ -63,15 +66,23 @@ class LoggedProblem(ContentError):
     target of a link or image, which the plugins' checks report on the file linking to it)."""
 
     def __init__(
-        self, path: str, problem: str, files: tuple[str, ...] = (), missing_files: tuple[str, ...] = (),
-        field: str | None = None, line: int | None = None,
+        self,
+        path: str,
+        problem: str,
+        files: tuple[str, ...] = (),
+        missing_files: tuple[str, ...] = (),
+        field: str | None = None,
+        line: int | None = None,
     ) -> None:
         super().__init__(path, field, problem, LOGGED_FIX, line)
         self.files = files
         self.missing_files = missing_files
 
     def __reduce__(self):  # type: ignore[no-untyped-def]
-        return (LoggedProblem, (self.path, self.problem, self.files, self.missing_files, self.field, self.line))
+        return (
+            LoggedProblem,
+            (self.path, self.problem, self.files, self.missing_files, self.field, self.line),
+        )
 
 
 class ContentProblems:
@@ -101,7 +112,8 @@ class ContentProblems:
         named = {problem.path for problem in self.reported}
         said = " ".join(problem.message for problem in self.reported)
         logged = [
-            p for p in self.logged
+            p
+            for p in self.logged
             if not named & {p.path, *p.files} and not any(missing in said for missing in p.missing_files)
         ]
         problems: dict[str, ContentError] = {}
@@ -166,7 +178,12 @@ def raw_text(settings_or_context: dict[str, Any], path: str | Path) -> str:
         except ContentError as error:
             cached = error
         except OSError as error:
-            cached = ContentError(label(path, settings_or_context["PATH"]), None, f"cannot be read ({error.strerror})", "check that the file exists and can be read")
+            cached = ContentError(
+                label(path, settings_or_context["PATH"]),
+                None,
+                f"cannot be read ({error.strerror})",
+                "check that the file exists and can be read",
+            )
         if found is not None:
             found.texts[key] = cached
     if isinstance(cached, ContentError):
@@ -193,7 +210,7 @@ def label(path: str | Path, content_path: str | Path) -> str:
 # ---------------------------------------------------------------- signal handlers
 
 
-def start_reading(pelican_object) -> None:
+def start_reading(pelican_object: Pelican) -> None:
     """``initialized``: a fresh ledger in the settings, and Pelican's log captured."""
     from pelican_contentkit.build import reset_log_deduplication
 
@@ -205,7 +222,12 @@ def start_reading(pelican_object) -> None:
         return
     mode = settings.get(MODE_SETTING, "stop")
     if mode not in MODES:
-        raise ContentError(None, MODE_SETTING, f"{mode!r} is not one of {', '.join(map(repr, MODES))}", "set it to 'stop' (the default) or 'warn'")
+        raise ContentError(
+            None,
+            MODE_SETTING,
+            f"{mode!r} is not one of {', '.join(map(repr, MODES))}",
+            "set it to 'stop' (the default) or 'warn'",
+        )
     fields = set().union(*(fields for name, fields in _declared_fields.items() if name in loaded))
     problems = ContentProblems(str(settings["PATH"]), fields)
     settings[PROBLEMS_KEY] = problems
@@ -213,7 +235,7 @@ def start_reading(pelican_object) -> None:
     _LogCapture(problems, swallow=mode == "stop" or bool(settings.get(CHECK_ONLY_SETTING))).attach()
 
 
-def gate(pelican_object):
+def gate(pelican_object: Pelican) -> None:
     """``get_writer``: stop before anything is written when the reading found problems."""
     problems = ledger(pelican_object.settings)
     if problems is None or not problems.open:
@@ -316,7 +338,11 @@ def logged_problem(record: logging.LogRecord, content_path: str) -> LoggedProble
         message = f"{message}: {handling}"
     content = os.path.realpath(content_path)
     args = record.args if isinstance(record.args, tuple) else ()
-    candidates = [str(getattr(arg, "source_path", arg)) for arg in args if isinstance(arg, str | os.PathLike) or hasattr(arg, "source_path")]
+    candidates = [
+        str(getattr(arg, "source_path", arg))
+        for arg in args
+        if isinstance(arg, str | os.PathLike) or hasattr(arg, "source_path")
+    ]
     candidates += _ABSOLUTE_PATH.findall(message)
     source = named = None
     missing, files = [], []

@@ -47,11 +47,18 @@ def article_file(
             comment(f"Category: one of the site's categories ({known})."),
             comment("Tags: a few words, separated by commas, e.g. introductions, follow-up."),
             comment("Summary: one or two sentences; lists, search results and the newsletter show it."),
-            comment("Status: draft keeps it off the site, the feeds and the newsletter. Remove the line to publish."),
+            comment(
+                "Status: draft keeps it off the site, the feeds and the newsletter. "
+                "Remove the line to publish."
+            ),
             comment(f"Optional: Connector_prompt: one of {prompts}, your own sentence, or none."),
-            comment("Images: ![Describe the picture]({static}/images/name.jpg) with the file in content/images/."),
+            comment(
+                "Images: ![Describe the picture]({static}/images/name.jpg) with the file in content/images/."
+            ),
             comment("Links to other articles: [their title]({filename}other-article.md)."),
-            comment("Write the article below, in Markdown: start with the reader's problem, then the advice."),
+            comment(
+                "Write the article below, in Markdown: start with the reader's problem, then the advice."
+            ),
             "",
         ]
     )
@@ -70,7 +77,10 @@ def quoteaction_file(month: str, folder: str = "quoteactions") -> tuple[str, str
             comment("Quote: the words exactly as said or written, without quotation marks."),
             comment("Quote_author: who said it. Quote_author_role (optional): what they are, e.g. poet."),
             comment("Source (optional): where it comes from, e.g. a book or speech and its year."),
-            comment("Below: the month's one concrete action, starting 'Your action is to ...'. Then delete these comments."),
+            comment(
+                "Below: the month's one concrete action, starting 'Your action is to ...'. "
+                "Then delete these comments."
+            ),
             "",
         ]
     )
@@ -83,11 +93,20 @@ def newsletter_file(month: str, folder: str = "newsletters") -> tuple[str, str]:
             "Subject:",
             "Preview_text:",
             "",
-            comment(f"Overrides for the {month} issue. Every field is optional; empty fields keep the defaults."),
-            comment("Subject: what subscribers see in their inbox (at most 78 characters; the default is the name, number and month)."),
+            comment(
+                f"Overrides for the {month} issue. Every field is optional; empty fields keep the defaults."
+            ),
+            comment(
+                "Subject: what subscribers see in their inbox "
+                "(at most 78 characters; the default is the name, number and month)."
+            ),
             comment("Preview_text: the line mail clients show after the subject (at most 140 characters)."),
-            comment("Articles: slug-one, slug-two  (add this line to choose and order the issue's articles)."),
-            comment("Send_date: 2026-12-01 09:00  (add this line to schedule the send, in the site's time zone)."),
+            comment(
+                "Articles: slug-one, slug-two  (add this line to choose and order the issue's articles)."
+            ),
+            comment(
+                "Send_date: 2026-12-01 09:00  (add this line to schedule the send, in the site's time zone)."
+            ),
             comment("Always_build: yes  (add this line to build an issue for a month without articles)."),
             comment("Text below the comments is the editor's note at the top of the issue, in Markdown."),
             "",

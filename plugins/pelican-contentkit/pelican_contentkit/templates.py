@@ -25,7 +25,7 @@ def add_default_templates(environment: Environment, folder: Path) -> None:
         return
     if any(getattr(existing, "searchpath", None) == searchpath for existing in loader.loaders):
         return
-    loader.loaders.insert(1, FileSystemLoader(searchpath))
+    loader.loaders = [*loader.loaders[:1], FileSystemLoader(searchpath), *loader.loaders[1:]]
 
 
 def template_references(environment: Environment, name: str, wanted: str) -> bool:

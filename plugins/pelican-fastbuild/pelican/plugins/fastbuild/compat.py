@@ -64,8 +64,16 @@ EXPECTED_PARAMETERS = {
     "pelican.contents.Content.get_siteurl": ("self",),
     "pelican.writers.Writer._open_w": ("self", "filename", "encoding", "override"),
     "pelican.writers.Writer.write_file": (
-        "self", "name", "template", "context", "relative_urls", "paginated", "template_name",
-        "override_output", "url", "kwargs",
+        "self",
+        "name",
+        "template",
+        "context",
+        "relative_urls",
+        "paginated",
+        "template_name",
+        "override_output",
+        "url",
+        "kwargs",
     ),
     "pelican.readers.MarkdownReader.read": ("self", "source_path"),
     "pelican.readers.MarkdownReader._parse_metadata": ("self", "meta"),
@@ -198,7 +206,7 @@ def watching_bodies(watch: Callable[[Content], None]) -> Iterator[None]:
         return original(self, siteurl)
 
     get_content.__doc__ = original.__doc__
-    Content.get_content = get_content  # type: ignore[method-assign]
+    Content.get_content = get_content  # type: ignore[assignment]
     try:
         yield
     finally:
@@ -229,7 +237,7 @@ class Writer(pelican_writers.Writer):
         if filename in self._left_as_they_are:
             self._left_as_they_are.discard(filename)
             self._written_files.add(filename)
-            return open(os.devnull, "w", encoding=encoding)  # noqa: SIM115 - Pelican closes it
+            return open(os.devnull, "w", encoding=encoding)  # Pelican closes it
         return super()._open_w(filename, encoding, override)
 
 

@@ -84,14 +84,18 @@ class Fingerprinter:
             for key in todo:
                 done.add(key)
                 content = self.contents[key]
-                fields = {name: value for name, value in vars(content).items() if name not in CONTENT_FIELDS_LEFT_OUT}
+                fields = {
+                    name: value
+                    for name, value in vars(content).items()
+                    if name not in CONTENT_FIELDS_LEFT_OUT
+                }
                 parts.append(key)
                 self._add(fields, parts, 1, set())
                 if "summary" not in content.metadata:
                     parts.append(body_digest(content))
         return _hash(parts), frozenset(done)
 
-    def _add(self, value: Any, parts: list[str], depth: int, active: set[int]) -> None:  # noqa: C901, PLR0912
+    def _add(self, value: Any, parts: list[str], depth: int, active: set[int]) -> None:
         # The most common values first, by exact type: this runs for every value of every page.
         kind = type(value)
         if kind is str:
@@ -124,7 +128,9 @@ class Fingerprinter:
         elif isinstance(value, URLWrapper):
             parts.append(f"{type(value).__name__}:{value.name}:{value.slug}:{value.url}:{value.save_as}")
         elif isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type, types.MethodType)):
-            parts.append(f"fn:{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', repr(value))}")
+            parts.append(
+                f"fn:{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', repr(value))}"
+            )
         elif isinstance(value, types.ModuleType):
             parts.append(f"mod:{value.__name__}")
         else:
@@ -168,8 +174,9 @@ class Fingerprinter:
             parts.append(f"set{len(value)}")
             parts.extend(sorted(inner))
         elif dataclasses.is_dataclass(value):
-            parts.append(f"dc:{type(value).__qualname__}")
-            for name in _field_names(type(value)):
+            cls: type = type(value)
+            parts.append(f"dc:{cls.__qualname__}")
+            for name in _field_names(cls):
                 parts.append(name)
                 self._add(getattr(value, name), parts, depth + 1, active)
         elif isinstance(value, (Paginator, Page)) or _has_plain_dict(value):
@@ -198,4 +205,8 @@ def _hash(parts: list[str]) -> str:
 
 def _has_plain_dict(value: Any) -> bool:
     """An ordinary object whose state is its ``__dict__`` (no slots, no custom storage)."""
-    return hasattr(value, "__dict__") and not hasattr(type(value), "__slots__") and type(value).__module__ != "builtins"
+    return (
+        hasattr(value, "__dict__")
+        and not hasattr(type(value), "__slots__")
+        and type(value).__module__ != "builtins"
+    )

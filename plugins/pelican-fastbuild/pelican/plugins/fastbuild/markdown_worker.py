@@ -73,7 +73,7 @@ def _counters(md: Any) -> list[Any]:
 
 
 def _set_counters(md: Any, values: list[Any]) -> None:
-    for extension, value in zip(md.registeredExtensions, values):
+    for extension, value in zip(md.registeredExtensions, values, strict=True):
         if value is not None:
             extension.unique_prefix = value
 

@@ -25,6 +25,7 @@ changed MARKDOWN setting is never served by a stale one.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import os
 import pickle
@@ -152,7 +153,9 @@ class BuildConversions:
         try:
             setup_message = pickle.dumps(setup, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as error:
-            logger.info("%s MARKDOWN settings cannot be sent to workers (%s); converting here", LOG_PREFIX, error)
+            logger.info(
+                "%s MARKDOWN settings cannot be sent to workers (%s); converting here", LOG_PREFIX, error
+            )
             return
         self._queue = ConversionQueue(paths, setup_message, self.processes - 1)
 
@@ -214,7 +217,10 @@ class ConversionQueue:
                 logger.warning("%s could not start a worker process: %s", LOG_PREFIX, error)
                 break
             thread = threading.Thread(
-                target=self._feed, args=(process, setup_message), name=f"fastbuild-worker-{number}", daemon=True
+                target=self._feed,
+                args=(process, setup_message),
+                name=f"fastbuild-worker-{number}",
+                daemon=True,
             )
             thread.start()
             self._threads.append(thread)
@@ -241,18 +247,20 @@ class ConversionQueue:
                     return job
             return None
 
-    def _feed(self, process: subprocess.Popen, setup_message: bytes) -> None:
+    def _feed(self, process: subprocess.Popen[bytes], setup_message: bytes) -> None:
         sent: deque[_Job] = deque()
         try:
-            process.stdin.write(setup_message)
+            requests, replies = process.stdin, process.stdout
+            assert requests is not None and replies is not None  # started with stdin and stdout PIPE
+            requests.write(setup_message)
             while True:
                 while len(sent) < WORKER_PIPELINE_DEPTH and (job := self._next_for_worker()):
-                    pickle.dump(("convert", job.path), process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickle.dump(("convert", job.path), requests, protocol=pickle.HIGHEST_PROTOCOL)
                     sent.append(job)
-                process.stdin.flush()
+                requests.flush()
                 if not sent:
                     break
-                reply = pickle.load(process.stdout)
+                reply = pickle.load(replies)
                 job = sent.popleft()
                 job.reply = reply
                 if reply[0] == "ok":
@@ -275,12 +283,11 @@ class ConversionQueue:
         return self.converted
 
 
-def _end(process: subprocess.Popen) -> None:
+def _end(process: subprocess.Popen[bytes]) -> None:
     for stream in (process.stdin, process.stdout):
-        try:
-            stream.close()
-        except OSError:
-            pass
+        if stream is not None:
+            with contextlib.suppress(OSError):
+                stream.close()
     try:
         process.wait(timeout=5)
     except subprocess.TimeoutExpired:

@@ -74,7 +74,9 @@ class JobMaker:
             context is self._source
             and len(context) == len(copy)
             # localsiteurl changes with every page; each job keeps its own
-            and all(name == LOCAL_SITEURL or copy.get(name, _ABSENT) is value for name, value in context.items())
+            and all(
+                name == LOCAL_SITEURL or copy.get(name, _ABSENT) is value for name, value in context.items()
+            )
         )
         if not unchanged:
             self._source, self._copy = context, dict(context)
@@ -95,7 +97,12 @@ def render_job(job: PageJob) -> None:
 def render_jobs(jobs: list[PageJob], processes: int) -> None:
     """Render every job, ``processes`` at a time (forked children and this process)."""
     # A fork copies only the thread that makes it: with others running, render here.
-    if processes < 2 or len(jobs) < MIN_PAGES_FOR_FORK or not hasattr(os, "fork") or threading.active_count() > 1:
+    if (
+        processes < 2
+        or len(jobs) < MIN_PAGES_FOR_FORK
+        or not hasattr(os, "fork")
+        or threading.active_count() > 1
+    ):
         for job in jobs:
             render_job(job)
         return
@@ -120,7 +127,9 @@ def render_jobs(jobs: list[PageJob], processes: int) -> None:
     for pid, share in children.items():
         _, status = os.waitpid(pid, 0)
         if os.waitstatus_to_exitcode(status) != 0:
-            logger.warning("%s a rendering process failed; rendering its %d pages here", LOG_PREFIX, len(share))
+            logger.warning(
+                "%s a rendering process failed; rendering its %d pages here", LOG_PREFIX, len(share)
+            )
             failed += share
     for job in failed:
         render_job(job)
@@ -132,7 +141,7 @@ def _child(share: list[PageJob]) -> None:
     try:
         for job in share:
             render_job(job)
-    except BaseException:  # noqa: BLE001 - the parent renders these pages again and reports the error itself
+    except BaseException:  # the parent renders these pages again and reports the error itself
         code = 1
     finally:
         sys.stdout.flush()

@@ -40,14 +40,16 @@ import logging
 import os
 import pickle
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-from pelican_contentkit.problems import gate as content_gate
 from pelican.contents import Content
 from pelican.generators import Generator
 from pelican.utils import sanitised_join
+
+from pelican_contentkit.problems import gate as content_gate
 
 from . import compat
 from .fingerprint import Fingerprinter, Unstable, body_digest, content_key, digest_of
@@ -102,8 +104,9 @@ def code_digest(settings: dict[str, Any]) -> str:
     for plugin in settings.get("PLUGINS") or []:
         name = plugin if isinstance(plugin, str) else getattr(plugin, "__name__", "")
         module = sys.modules.get(name) or sys.modules.get(f"pelican.plugins.{name}")
-        if module is not None and getattr(module, "__file__", None):
-            folders.add(Path(module.__file__).parent)
+        source_file = getattr(module, "__file__", None)  # None for no module, or a namespace package
+        if source_file:
+            folders.add(Path(source_file).parent)
     for folder in sorted(folders):
         for source in sorted(folder.rglob("*.py")):
             parts.append(f"{source}:{digest_of(source.read_bytes())}")
@@ -157,11 +160,15 @@ class RenderCache:
         self.records_path.parent.mkdir(parents=True, exist_ok=True)
         partial = self.records_path.with_suffix(".partial")
         with partial.open("wb") as stream:
-            pickle.dump({"format": RECORDS_FORMAT, "records": self.records}, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(
+                {"format": RECORDS_FORMAT, "records": self.records}, stream, protocol=pickle.HIGHEST_PROTOCOL
+            )
         partial.replace(self.records_path)
         logger.info("%s rendered %d pages, kept %d unchanged", LOG_PREFIX, self.rendered, self.reused)
 
-    def render(self, template, context: dict[str, Any], localcontext: dict[str, Any], may_leave_file: bool) -> str | None:
+    def render(
+        self, template, context: dict[str, Any], localcontext: dict[str, Any], may_leave_file: bool
+    ) -> str | None:
         """The page's text, or None when its file is left as it is (``may_leave_file``)."""
         name = localcontext["output_file"]
         try:
@@ -193,23 +200,28 @@ class RenderCache:
     def _page_key(self, template, context: dict[str, Any], localcontext: dict[str, Any]) -> str:
         if self.off_reason:
             raise Unstable(self.off_reason)
-        if self._site_values is None:
-            self._digest_site(template, context)
         site = self._site_values
+        if site is None:
+            site = self._digest_site(template, context)
         own = {
             name: localcontext[name]
             for name in sorted(
-                name for name, value in localcontext.items() if name not in site or site[name] is not value  # type: ignore[operator]
+                name for name, value in localcontext.items() if name not in site or site[name] is not value
             )
         }
         fingerprinter = self.fingerprinter
         page = fingerprinter.digest(own)
         new_contents, _ = fingerprinter.contents_digest(self._known_contents)
-        return digest_of(f"{self._site_key}|{self._template_digest(template)}|{template.name}|{page}|{new_contents}".encode())
+        return digest_of(
+            f"{self._site_key}|{self._template_digest(template)}|{template.name}|{page}|{new_contents}".encode()
+        )
 
-    def _digest_site(self, template, context: dict[str, Any]) -> None:
+    def _digest_site(self, template, context: dict[str, Any]) -> dict[str, Any]:
+        """Digest the site's context (the same for every page) once; return the values digested."""
         settings_and_context = {
-            name: dict(sorted(value.items())) if name in CONTEXT_KEYS_UNORDERED and isinstance(value, dict) else value
+            name: dict(sorted(value.items()))
+            if name in CONTEXT_KEYS_UNORDERED and isinstance(value, dict)
+            else value
             for name, value in context.items()
             if name not in CONTEXT_KEYS_LEFT_OUT
         }
@@ -223,6 +235,7 @@ class RenderCache:
             raise
         self._site_values = dict(context)
         self._site_key = digest_of(f"{values}|{contents}|{code}".encode())
+        return self._site_values
 
     def _template_digest(self, template) -> str:
         environment = template.environment
@@ -257,10 +270,10 @@ class RenderCache:
 def _load_records(path: Path) -> dict[str, PageRecord]:
     try:
         with path.open("rb") as stream:
-            stored = pickle.load(stream)  # noqa: S301 - our own cache file, in CACHE_PATH
+            stored = pickle.load(stream)  # our own cache file, in CACHE_PATH
     except FileNotFoundError:
         return {}
-    except Exception as error:  # noqa: BLE001 - a damaged cache is rebuilt, never trusted
+    except Exception as error:  # a damaged cache is rebuilt, never trusted
         logger.warning("%s ignoring the render cache %s: %s", LOG_PREFIX, path, error)
         return {}
     if not isinstance(stored, dict) or stored.get("format") != RECORDS_FORMAT:
@@ -282,8 +295,10 @@ class _CachedTemplate:
 
     def render(self, localcontext: dict[str, Any]) -> str:
         writer = self._writer
+        cache = writer.render_cache
+        assert cache is not None  # made only for a writer with a render cache (FastWriter.write_file)
         path = sanitised_join(writer.output_path, localcontext["output_file"])
-        text = writer.render_cache.render(
+        text = cache.render(
             self._template, self._context, localcontext, writer.writes_plainly(path, self._override)
         )
         if text is None:
@@ -318,20 +333,31 @@ class FastWriter(compat.Writer):
     processes = 1
     created: list[FastWriter]  # this build's writers, for finish_build
 
-    def __init__(self, output_path, settings=None):
+    def __init__(self, output_path: str, settings: dict[str, Any] | None = None) -> None:
         super().__init__(output_path, settings=settings)
         self.jobs: list[PageJob] = []
         self.job_maker = JobMaker()
         self.created.append(self)
 
-    def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
-                   override_output=False, url=None, **kwargs):
+    def write_file(
+        self,
+        name,
+        template,
+        context,
+        relative_urls=False,
+        paginated=None,
+        template_name=None,
+        override_output=False,
+        url=None,
+        **kwargs,
+    ):
         if template is not None and self.render_cache is not None:
             template = _CachedTemplate(template, context, self, override_output)
         elif template is not None and self.processes > 1:
             template = _DeferredTemplate(template, context, self, override_output)
-        return super().write_file(name, template, context, relative_urls, paginated, template_name,
-                                  override_output, url, **kwargs)
+        return super().write_file(
+            name, template, context, relative_urls, paginated, template_name, override_output, url, **kwargs
+        )
 
     def render_pending(self, path: str) -> None:
         """Render the page kept for the end that goes to ``path``, if any, now and here."""

@@ -1,8 +1,9 @@
 """The monthly newsletter: web issue pages, a feed of issues, and campaign files for the publisher.
 
 The build renders everything, with the theme's templates where it has them and the plugin's
-own (``templates/newsletter/``) where it does not; ``invoke publish-newsletter`` (``pelican.plugins.monthly_newsletter.publish``) sends
-what was built. Nothing here touches the network.
+own (``templates/newsletter/``) where it does not; ``invoke publish-newsletter``
+(``pelican.plugins.monthly_newsletter.publish``) sends what was built. Nothing here touches the
+network.
 """
 
 from pelican import signals

@@ -21,7 +21,9 @@ def default_preview_text(articles: Sequence[IssueArticle], quoteaction: QuoteAct
     parts = []
     if articles:
         count = len(articles)
-        parts.append(f"{count} new article{'s' if count != 1 else ''}, starting with “{articles[0].title_text}”")
+        parts.append(
+            f"{count} new article{'s' if count != 1 else ''}, starting with “{articles[0].title_text}”"
+        )
     if quoteaction is not None:
         parts.append(f"plus this month's QuoteAction from {quoteaction.author}")
     text = ", ".join(parts) + "." if parts else "This month's issue."
@@ -61,7 +63,9 @@ def compose_issues(
             if unknown:
                 problems.append(
                     ContentError(
-                        override.source_path, "Articles", f"no published article has the slug {', '.join(map(repr, unknown))}",
+                        override.source_path,
+                        "Articles",
+                        f"no published article has the slug {', '.join(map(repr, unknown))}",
                         "use the Slug: of published articles (see content/articles/)",
                     )
                 )
@@ -73,7 +77,8 @@ def compose_issues(
         if quoteaction is None:
             problems.append(
                 ContentError(
-                    quoteaction_path_pattern.format(month=month), None,
+                    quoteaction_path_pattern.format(month=month),
+                    None,
                     f"the {month} newsletter needs a QuoteAction and this file does not exist",
                     f"create it with `invoke new-quoteaction {month}`",
                 )
@@ -86,9 +91,9 @@ def compose_issues(
         subject = (override.subject if override and override.subject else None) or default_subject(
             settings.name, number, issue_label
         )
-        preview = (override.preview_text if override and override.preview_text else None) or default_preview_text(
-            chosen, quoteaction
-        )
+        preview = (
+            override.preview_text if override and override.preview_text else None
+        ) or default_preview_text(chosen, quoteaction)
         dates = [a.date for a in chosen]
         sources = sorted(
             {a.source_path for a in chosen}

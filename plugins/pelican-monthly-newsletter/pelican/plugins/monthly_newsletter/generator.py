@@ -14,15 +14,15 @@ from pelican_contentkit.errors import ContentError, ContentErrors
 from pelican_contentkit.folders import keep_out_of_articles_and_pages
 from pelican_contentkit.markup import html_to_text, markdown_from_settings
 from pelican_contentkit.months import month_of
+from pelican_contentkit.paths import site_label, site_path, site_root
 from pelican_contentkit.problems import has_problems, report
 from pelican_contentkit.text import reading_minutes
-from pelican_contentkit.paths import site_label, site_path, site_root
 
 from .compose import compose_issues
 from .feed import issues_feed
+from .mime import fill_merge_tags, sample_merge_values
 from .model import IssueArticle
 from .overrides import read_overrides
-from .mime import fill_merge_tags, sample_merge_values
 from .render import (
     GMAIL_CLIP_BYTES,
     RenderedEmail,
@@ -45,9 +45,9 @@ def issue_article(article, site_url: str, settings) -> IssueArticle:
         title=str(article.title),
         title_text=html_to_text(str(article.title)),
         url=f"{site_url.rstrip('/')}/{article.url}",
-        summary_text=html_to_text(str(article.summary)),
+        summary_text=html_to_text(summary),
         author=str(getattr(article, "author", "") or ""),
-        reading_minutes=reading_minutes(article._content),  # noqa: SLF001 - the raw HTML, no link rewriting
+        reading_minutes=reading_minutes(article._content),  # the raw HTML, no link rewriting
         date=article.date,
         slug=article.slug,
         source_path=site_label(article.source_path, settings),
@@ -62,13 +62,19 @@ class NewsletterGenerator(Generator):
         site_url = self.settings["SITEURL"]
         md = markdown_from_settings(self.settings["MARKDOWN"], with_metadata=True)
         overrides, problems = read_overrides(
-            Path(self.path) / self.newsletter.path, site_root(self.settings), md,
+            Path(self.path) / self.newsletter.path,
+            site_root(self.settings),
+            md,
             self.settings.get("TIMEZONE", "UTC"),
         )
         articles = self.context.get("articles", [])
         quoteactions = self.context.get("QUOTEACTIONS", {})
         problems += issue_problems(
-            overrides, articles, quoteactions, Path(self.path) / self.newsletter.quoteaction_path, site_root(self.settings)
+            overrides,
+            articles,
+            quoteactions,
+            Path(self.path) / self.newsletter.quoteaction_path,
+            site_root(self.settings),
         )
         self.issues = []
         # Issues are composed from complete data only: another problem (a missing QuoteAction,
@@ -82,7 +88,8 @@ class NewsletterGenerator(Generator):
                     self.newsletter,
                     site_url,
                     {month: qa.source_path for month, qa in quoteactions.items()},
-                    site_label(Path(self.path) / self.newsletter.quoteaction_path, self.settings) + "/{month}.md",
+                    site_label(Path(self.path) / self.newsletter.quoteaction_path, self.settings)
+                    + "/{month}.md",
                 )
             except ContentErrors as errors:
                 problems += errors.errors
@@ -94,7 +101,9 @@ class NewsletterGenerator(Generator):
         self.context["NEWSLETTER_FEED_ATOM"] = self.newsletter.feed_atom
         self.context["NEWSLETTER_FEED_RSS"] = self.newsletter.feed_rss
         for issue in self.issues:
-            logger.info("%s issue #%d for %s: %d articles", LOG_PREFIX, issue.number, issue.month, len(issue.articles))
+            logger.info(
+                "%s issue #%d for %s: %d articles", LOG_PREFIX, issue.number, issue.month, len(issue.articles)
+            )
 
     def generate_output(self, writer) -> None:
         settings = self.newsletter
@@ -102,12 +111,23 @@ class NewsletterGenerator(Generator):
         newest_first = self.context["NEWSLETTER_ISSUES"]
         for issue in self.issues:
             writer.write_file(
-                issue.save_as, self.get_template("newsletter/issue"), self.context,
-                relative_urls=relative, issue=issue, newsletter=settings, page_name="newsletter", url=issue.url,
+                issue.save_as,
+                self.get_template("newsletter/issue"),
+                self.context,
+                relative_urls=relative,
+                issue=issue,
+                newsletter=settings,
+                page_name="newsletter",
+                url=issue.url,
             )
         writer.write_file(
-            settings.index_save_as, self.get_template("newsletter/index"), self.context,
-            relative_urls=relative, issues=newest_first, page_name="newsletter", url=settings.index_url,
+            settings.index_save_as,
+            self.get_template("newsletter/index"),
+            self.context,
+            relative_urls=relative,
+            issues=newest_first,
+            page_name="newsletter",
+            url=settings.index_url,
         )
         absolute = {**self.context, "SITEURL": self.settings["SITEURL"], "newsletter": settings}
         self._write_feeds(absolute)
@@ -130,8 +150,13 @@ class NewsletterGenerator(Generator):
             if not path:
                 continue
             feed = issues_feed(
-                self.issues, bodies, settings.name, site_url, settings.index_url,
-                self.settings.get("DEFAULT_LANG", "en"), f"{feed_domain}/{path}",
+                self.issues,
+                bodies,
+                settings.name,
+                site_url,
+                settings.index_url,
+                self.settings.get("DEFAULT_LANG", "en"),
+                f"{feed_domain}/{path}",
             )
             target = Path(self.output_path) / path
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -150,7 +175,10 @@ class NewsletterGenerator(Generator):
         size = len(email.html.encode("utf-8"))
         if size >= GMAIL_CLIP_BYTES:
             logger.warning(
-                "%s %s: email.html is %d KB; Gmail clips messages over 102 KB", LOG_PREFIX, issue.month, size // 1024
+                "%s %s: email.html is %d KB; Gmail clips messages over 102 KB",
+                LOG_PREFIX,
+                issue.month,
+                size // 1024,
             )
         return email
 
@@ -177,11 +205,17 @@ class NewsletterGenerator(Generator):
         pages = [f"{root}/{issue.month}/index.html"] + ([f"{root}/index.html"] if newest else [])
         for save_as in pages:
             writer.write_file(
-                save_as, self.get_template("newsletter/preview"), self.context,
+                save_as,
+                self.get_template("newsletter/preview"),
+                self.context,
                 relative_urls=self.settings["RELATIVE_URLS"],
-                issue=issue, email=email, issues=newest_first, preview_root=root,
+                issue=issue,
+                email=email,
+                issues=newest_first,
+                preview_root=root,
                 email_folder=f"{issue.month}/" if save_as == f"{root}/index.html" else "",
-                newsletter=settings, page_name="newsletter-preview",
+                newsletter=settings,
+                page_name="newsletter-preview",
             )
         if newest:
             logger.info("%s email preview of %s at /%s/", LOG_PREFIX, issue.month, root)
@@ -208,7 +242,11 @@ def keep_folder_out_of_articles(pelican_object) -> None:
 def add_default_templates(generator) -> None:
     """``generator_init``: the plugin's templates (``newsletter/*``) where the theme has none."""
     templates.add_default_templates(generator.env, TEMPLATES)
-def issue_problems(overrides, articles, quoteactions, quoteaction_folder: Path, label_root: Path) -> list[ContentError]:
+
+
+def issue_problems(
+    overrides, articles, quoteactions, quoteaction_folder: Path, label_root: Path
+) -> list[ContentError]:
     """Newsletter files choosing articles that are not published, and issue months of their
     own (``Always_build: yes``) without a QuoteAction."""
     published = {article.slug for article in articles}
@@ -219,13 +257,20 @@ def issue_problems(overrides, articles, quoteactions, quoteaction_folder: Path, 
             guess = difflib.get_close_matches(unknown[0], sorted(published), n=1, cutoff=0.6)
             problems.append(
                 ContentError(
-                    override.source_path, "Articles",
+                    override.source_path,
+                    "Articles",
                     f"no published article has the slug {', '.join(map(repr, unknown))}",
-                    f"did you mean {guess[0]!r}?" if guess else "use the Slug: of published articles (see content/articles/)",
+                    f"did you mean {guess[0]!r}?"
+                    if guess
+                    else "use the Slug: of published articles (see content/articles/)",
                 )
             )
     article_months = {month_of(article.date) for article in articles}
-    issue_months = frozenset(month for month, override in overrides.items() if override.always_build and month not in article_months)
+    issue_months = frozenset(
+        month
+        for month, override in overrides.items()
+        if override.always_build and month not in article_months
+    )
     problems += missing_quoteaction_problems(quoteaction_folder, label_root, {}, quoteactions, issue_months)
     return problems
 

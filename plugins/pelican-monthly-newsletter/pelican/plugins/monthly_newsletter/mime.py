@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from datetime import datetime
 from pathlib import Path
 
 MERGE_TAG = re.compile(r"\*\|([A-Z_:]+)\|\*")
@@ -32,7 +32,9 @@ def fill_merge_tags(text: str, values: dict[str, str]) -> str:
     return MERGE_TAG.sub(lambda match: values.get(match.group(1), ""), text)
 
 
-def issue_message(campaign_dir: Path, to: str, from_address: str, postal_address: str, sent_at: datetime) -> EmailMessage:
+def issue_message(
+    campaign_dir: Path, to: str, from_address: str, postal_address: str, sent_at: datetime
+) -> EmailMessage:
     record = json.loads((campaign_dir / "campaign.json").read_text(encoding="utf-8"))
     values = sample_merge_values(record["web_url"], postal_address)
     message = EmailMessage()
@@ -45,5 +47,7 @@ def issue_message(campaign_dir: Path, to: str, from_address: str, postal_address
     message["List-Unsubscribe"] = f"<{values['UNSUB']}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(fill_merge_tags((campaign_dir / "email.txt").read_text(encoding="utf-8"), values))
-    message.add_alternative(fill_merge_tags((campaign_dir / "email.html").read_text(encoding="utf-8"), values), subtype="html")
+    message.add_alternative(
+        fill_merge_tags((campaign_dir / "email.html").read_text(encoding="utf-8"), values), subtype="html"
+    )
     return message

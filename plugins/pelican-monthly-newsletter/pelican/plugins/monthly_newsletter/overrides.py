@@ -10,12 +10,20 @@ from zoneinfo import ZoneInfo
 from markdown import Markdown
 
 from pelican_contentkit.errors import ContentError
-from pelican_contentkit.markup import html_to_text
+from pelican_contentkit.markup import html_to_text, metadata_fields
 from pelican_contentkit.months import month_problem
 from pelican_contentkit.reading import read_content_file
 
+from .model import NewsletterOverride
+
 FIELDS = ("subject", "preview_text", "articles", "send_date", "always_build")
-LABELS = {"subject": "Subject", "preview_text": "Preview_text", "articles": "Articles", "send_date": "Send_date", "always_build": "Always_build"}
+LABELS = {
+    "subject": "Subject",
+    "preview_text": "Preview_text",
+    "articles": "Articles",
+    "send_date": "Send_date",
+    "always_build": "Always_build",
+}
 # What mail clients show: subjects are cut at about 60 characters on phones,
 # preview text after about 90-140.
 SUBJECT_MAX = 78
@@ -24,33 +32,48 @@ YES = frozenset({"yes", "true", "1", "on"})
 NO = frozenset({"no", "false", "0", "off"})
 
 
-def parse_override(label: str, text: str, md: Markdown, timezone: str) -> tuple[object, list[ContentError]]:
+def parse_override(
+    label: str, text: str, md: Markdown, timezone: str
+) -> tuple[NewsletterOverride | None, list[ContentError]]:
     """(NewsletterOverride or None, problems) for one override file."""
-    from .model import NewsletterOverride
-
     problems: list[ContentError] = []
     month = Path(label).stem
     bad_name = month_problem(month)
     if bad_name:
-        problems.append(ContentError(label, "file name", bad_name, "name the file after the issue's month, e.g. 2026-11.md"))
+        problems.append(
+            ContentError(
+                label, "file name", bad_name, "name the file after the issue's month, e.g. 2026-11.md"
+            )
+        )
     md.reset()
     note_html = md.convert(text).strip()
-    meta = {key: " ".join(line.strip() for line in lines).strip() for key, lines in md.Meta.items()}
+    meta = metadata_fields(md)
     for key in sorted(set(meta) - set(FIELDS)):
         guess = difflib.get_close_matches(key, FIELDS, n=1)
-        fix = f"did you mean {LABELS[guess[0]]}:?" if guess else "use only " + ", ".join(f"{v}:" for v in LABELS.values())
+        fix = (
+            f"did you mean {LABELS[guess[0]]}:?"
+            if guess
+            else "use only " + ", ".join(f"{v}:" for v in LABELS.values())
+        )
         problems.append(ContentError(label, key.capitalize(), "unknown field", fix))
 
     subject = meta.get("subject") or None
     if subject is not None and len(subject) > SUBJECT_MAX:
         problems.append(
-            ContentError(label, "Subject", f"is {len(subject)} characters; mail clients cut it after about {SUBJECT_MAX}", "shorten it")
+            ContentError(
+                label,
+                "Subject",
+                f"is {len(subject)} characters; mail clients cut it after about {SUBJECT_MAX}",
+                "shorten it",
+            )
         )
     preview = meta.get("preview_text") or None
     if preview is not None and len(preview) > PREVIEW_TEXT_MAX:
         problems.append(
             ContentError(
-                label, "Preview_text", f"is {len(preview)} characters; mail clients show about {PREVIEW_TEXT_MAX}",
+                label,
+                "Preview_text",
+                f"is {len(preview)} characters; mail clients show about {PREVIEW_TEXT_MAX}",
                 "shorten it to one line",
             )
         )
@@ -58,21 +81,35 @@ def parse_override(label: str, text: str, md: Markdown, timezone: str) -> tuple[
     if "articles" in meta:
         slugs = tuple(slug.strip() for slug in meta["articles"].split(",") if slug.strip())
         if not slugs:
-            problems.append(ContentError(label, "Articles", "is empty", "list article slugs separated by commas, or remove the line"))
+            problems.append(
+                ContentError(
+                    label,
+                    "Articles",
+                    "is empty",
+                    "list article slugs separated by commas, or remove the line",
+                )
+            )
     send_at = None
     if meta.get("send_date"):
         try:
             send_at = datetime.fromisoformat(meta["send_date"])
         except ValueError:
             problems.append(
-                ContentError(label, "Send_date", f"{meta['send_date']!r} is not a date and time", "write it as 2026-12-01 09:00")
+                ContentError(
+                    label,
+                    "Send_date",
+                    f"{meta['send_date']!r} is not a date and time",
+                    "write it as 2026-12-01 09:00",
+                )
             )
         else:
             if send_at.tzinfo is None:
                 send_at = send_at.replace(tzinfo=ZoneInfo(timezone))
     always = (meta.get("always_build") or "no").lower()
     if always not in YES | NO:
-        problems.append(ContentError(label, "Always_build", f"{always!r} is not yes or no", "write Always_build: yes"))
+        problems.append(
+            ContentError(label, "Always_build", f"{always!r} is not yes or no", "write Always_build: yes")
+        )
     if problems:
         return None, problems
     return (
@@ -91,9 +128,11 @@ def parse_override(label: str, text: str, md: Markdown, timezone: str) -> tuple[
     )
 
 
-def read_overrides(folder: Path, label_root: Path, md: Markdown, timezone: str):
+def read_overrides(
+    folder: Path, label_root: Path, md: Markdown, timezone: str
+) -> tuple[dict[str, NewsletterOverride], list[ContentError]]:
     """({month: NewsletterOverride}, problems) for every file in ``folder``."""
-    found = {}
+    found: dict[str, NewsletterOverride] = {}
     problems: list[ContentError] = []
     if folder.is_dir():
         for path in sorted(folder.glob("*.md")):

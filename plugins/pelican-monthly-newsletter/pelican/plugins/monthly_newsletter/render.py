@@ -33,7 +33,9 @@ class RenderedEmail:
     text: str
 
 
-def with_utm(url: str, site_url: str, parameters: tuple[tuple[str, str], ...], issue_key: str, month: str) -> str:
+def with_utm(
+    url: str, site_url: str, parameters: tuple[tuple[str, str], ...], issue_key: str, month: str
+) -> str:
     """``url`` with the UTM parameters added, if it points into the site."""
     if not parameters or not url.startswith(site_url.rstrip("/") + "/"):
         return url
@@ -66,7 +68,9 @@ def file_hash(path: Path) -> str:
     return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def campaign_record(issue: Issue, email: RenderedEmail, from_name: str, reply_to: str, sources: dict[str, str]) -> dict[str, Any]:
+def campaign_record(
+    issue: Issue, email: RenderedEmail, from_name: str, reply_to: str, sources: dict[str, str]
+) -> dict[str, Any]:
     """campaign.json (see docs/campaign-files.md)."""
     return {
         "schema": 1,
@@ -92,7 +96,9 @@ def write_campaign(folder: Path, email: RenderedEmail, record: dict[str, Any]) -
     try:
         (staging / "email.html").write_text(email.html, encoding="utf-8")
         (staging / "email.txt").write_text(email.text, encoding="utf-8")
-        (staging / "campaign.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (staging / "campaign.json").write_text(
+            json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
         os.chmod(staging, 0o755)
         if folder.is_dir():  # keep what others keep there (the publisher's record)
             for extra in folder.iterdir():

@@ -17,7 +17,7 @@ from pelican_contentkit.errors import ContentError
 from pelican_contentkit.folders import keep_out_of_articles_and_pages
 from pelican_contentkit.markup import html_to_text, inline_html, markdown_from_settings
 from pelican_contentkit.months import month_of
-from pelican_contentkit.paths import site_label, site_root
+from pelican_contentkit.paths import site_root
 from pelican_contentkit.problems import field_line, report
 
 from .insertion import insert_into_content, inserted_html, insertion_for, without_insertion
@@ -74,7 +74,9 @@ def attach_to_articles(generator) -> None:
         problems += prompt_reference_problems(generator.context, article, prompt_ids, prompts_label)
     if settings.warn_missing:
         published = Counter(_month(article) for article in generator.articles)
-        problems += missing_quoteaction_problems(content_root / settings.path, label_root, published, quoteactions)
+        problems += missing_quoteaction_problems(
+            content_root / settings.path, label_root, published, quoteactions
+        )
     report(generator.context, problems)
 
     facts = [_article_facts(article, label_root) for article in articles]
@@ -102,13 +104,17 @@ def _insert_where_the_theme_does_not_show_them(generator, articles, mode: str) -
         if name not in plans:
             plans[name] = insertion_for(generator.env, name, mode)
         if plans[name]:
-            insert_into_content(article, inserted_html(generator.env, generator.context, article, plans[name]))
+            insert_into_content(
+                article, inserted_html(generator.env, generator.context, article, plans[name])
+            )
     for name, plan in sorted(plans.items()):
         if plan:
             logger.debug("%s %s does not show %s: added to the content", LOG_PREFIX, name, plan)
 
 
-def prompt_reference_problems(context, article, prompt_ids: set[str], prompts_label: str) -> list[ContentError]:
+def prompt_reference_problems(
+    context, article, prompt_ids: set[str], prompts_label: str
+) -> list[ContentError]:
     """An article's ``Connector_prompt:`` that is neither an id, a sentence nor 'none'."""
     value = str(article.metadata.get("connector_prompt") or "").strip()
     if not value or " " in value or value.lower() in OFF_VALUES or value in prompt_ids:
@@ -116,7 +122,8 @@ def prompt_reference_problems(context, article, prompt_ids: set[str], prompts_la
     guess = difflib.get_close_matches(value, sorted(prompt_ids), n=1, cutoff=0.6)
     return [
         ContentError(
-            _label(Path(article.source_path), site_root(context)), "Connector_prompt",
+            _label(Path(article.source_path), site_root(context)),
+            "Connector_prompt",
             f"{value!r} is not the id of a prompt in {prompts_label}",
             f"did you mean {guess[0]!r}?" if guess else "use a prompt's id, your own sentence, or 'none'",
             field_line(context, article.source_path, "connector_prompt"),
@@ -213,7 +220,7 @@ def feed_extra_html(quoteaction: QuoteAction | None, prompt: ConnectorPrompt | N
     if quoteaction is not None:
         role = f", {escape(quoteaction.author_role)}" if quoteaction.author_role else ""
         parts.append(
-            f'<aside><h2>QuoteAction for {escape(quoteaction.month)}</h2>'
+            f"<aside><h2>QuoteAction for {escape(quoteaction.month)}</h2>"
             f"<blockquote><p>{escape(quoteaction.quote)}</p></blockquote>"
             f"<p>— {escape(quoteaction.author)}{role}</p>{quoteaction.action_html}"
             f'<p><a href="{escape(archive_url)}#{quoteaction.anchor}">All QuoteActions</a></p></aside>'

@@ -53,7 +53,9 @@ def insertion_for(environment: Environment, template_name: str, mode: str) -> In
     )
 
 
-def inserted_html(environment: Environment, context: dict[str, Any], article: Any, insertion: Insertion) -> str:
+def inserted_html(
+    environment: Environment, context: dict[str, Any], article: Any, insertion: Insertion
+) -> str:
     """The blocks to append to ``article``'s content, rendered from the partials ('' when none)."""
     values = {**context, "article": article}
     parts = [
@@ -77,14 +79,14 @@ def summary_before_insertion(content: str, settings: dict[str, Any]) -> str:
 
 def insert_into_content(article: Any, html: str) -> None:
     """Append ``html`` to the article's body, keeping the summary it had without it."""
-    if not html or getattr(article, "quoteaction_inserted", ""):  # once, whatever runs twice
+    if not html or getattr(article, "quoteaction_inserted", None):  # once, whatever runs twice
         return
     if "summary" not in article.metadata and not hasattr(article, "_summary"):
         # As if the author had written it: Pelican rewrites its links with the other fields'
         # (refresh_metadata_intersite_links, which reads _summary).
-        summary = summary_before_insertion(article._content, article.settings)  # noqa: SLF001
-        article.metadata["summary"] = article._summary = summary  # noqa: SLF001
-    article._content += html  # noqa: SLF001 - Pelican's body; plugins that change a body change this
+        summary = summary_before_insertion(article._content, article.settings)
+        article.metadata["summary"] = article._summary = summary
+    article._content += html  # Pelican's body; plugins that change a body change this
     article.quoteaction_inserted = html
 
 

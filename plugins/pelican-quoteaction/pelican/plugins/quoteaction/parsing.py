@@ -17,7 +17,7 @@ import yaml
 from markdown import Markdown
 
 from pelican_contentkit.errors import ContentError, ContentErrors
-from pelican_contentkit.markup import html_to_text, inline_html
+from pelican_contentkit.markup import html_to_text, inline_html, metadata_fields
 from pelican_contentkit.months import month_problem
 from pelican_contentkit.reading import read_content_file
 
@@ -46,26 +46,35 @@ def parse_quoteaction(label: str, text: str, md: Markdown) -> tuple[QuoteAction 
     problems: list[ContentError] = []
     md.reset()
     body_html = md.convert(text).strip()
-    meta = {key: " ".join(line.strip() for line in lines).strip() for key, lines in md.Meta.items()}
+    meta = metadata_fields(md)
 
     for key in sorted(meta):
         if key not in QUOTEACTION_FIELDS:
             guess = difflib.get_close_matches(key, QUOTEACTION_FIELDS, n=1)
-            fix = f"did you mean {FIELD_LABELS[guess[0]]}:?" if guess else (
-                "use only " + ", ".join(f"{FIELD_LABELS[f]}:" for f in QUOTEACTION_FIELDS)
+            fix = (
+                f"did you mean {FIELD_LABELS[guess[0]]}:?"
+                if guess
+                else ("use only " + ", ".join(f"{FIELD_LABELS[f]}:" for f in QUOTEACTION_FIELDS))
             )
             problems.append(ContentError(label, key.capitalize(), "unknown field", fix))
     for field in REQUIRED_FIELDS:
         if not meta.get(field):
             problems.append(
-                ContentError(label, FIELD_LABELS[field], "missing or empty", f"add a line '{FIELD_LABELS[field]}: ...' at the top")
+                ContentError(
+                    label,
+                    FIELD_LABELS[field],
+                    "missing or empty",
+                    f"add a line '{FIELD_LABELS[field]}: ...' at the top",
+                )
             )
 
     stem = Path(label).stem
     file_month_problem = month_problem(stem)
     if file_month_problem:
         problems.append(
-            ContentError(label, "file name", f"{file_month_problem}", "name the file after its month, e.g. 2026-11.md")
+            ContentError(
+                label, "file name", f"{file_month_problem}", "name the file after its month, e.g. 2026-11.md"
+            )
         )
     month = meta.get("month", "")
     if month:
@@ -83,7 +92,12 @@ def parse_quoteaction(label: str, text: str, md: Markdown) -> tuple[QuoteAction 
             )
     if not body_html:
         problems.append(
-            ContentError(label, "action", "the file has no action below its fields", "add a paragraph starting 'Your action is to ...'")
+            ContentError(
+                label,
+                "action",
+                "the file has no action below its fields",
+                "add a paragraph starting 'Your action is to ...'",
+            )
         )
     if problems:
         return None, problems
@@ -154,7 +168,11 @@ def load_quoteactions(folder: Path, label_root: Path, md: Markdown) -> dict[str,
 
 
 def missing_quoteaction_problems(
-    folder: Path, label_root: Path, published: dict[str, int], quoteactions: dict[str, QuoteAction], issue_months: frozenset[str] = frozenset()
+    folder: Path,
+    label_root: Path,
+    published: dict[str, int],
+    quoteactions: dict[str, QuoteAction],
+    issue_months: frozenset[str] = frozenset(),
 ) -> list[ContentError]:
     """A month with ``published`` articles (month -> count), or a newsletter issue of its own
     (``issue_months``), but no QuoteAction file. A month whose file exists but has problems
@@ -163,10 +181,15 @@ def missing_quoteaction_problems(
     problems = []
     for month in sorted((set(published) | set(issue_months)) - set(quoteactions) - present):
         count = published.get(month, 0)
-        reason = f"{count} published article{'s' if count != 1 else ''}" if count else "a newsletter issue (Always_build)"
+        reason = (
+            f"{count} published article{'s' if count != 1 else ''}"
+            if count
+            else "a newsletter issue (Always_build)"
+        )
         problems.append(
             ContentError(
-                _label(folder / f"{month}.md", label_root), None,
+                _label(folder / f"{month}.md", label_root),
+                None,
                 f"{month} has {reason} but no QuoteAction: this file does not exist",
                 f"create it with `invoke new-quoteaction {month}` and fill in the quote and the action",
             )
@@ -191,14 +214,19 @@ def read_connector_prompts(
         reason = getattr(error, "problem", None) or "it cannot be parsed"
         return (), (
             ContentError(
-                label, None, f"is not valid YAML{where}: {reason}", "check indentation and quote text that contains ': '"
+                label,
+                None,
+                f"is not valid YAML{where}: {reason}",
+                "check indentation and quote text that contains ': '",
             ),
         )
     if data is None:
         return (), ()
     if not isinstance(data, list):
         return (), (
-            ContentError(label, None, "must be a list of prompts", "start each prompt with '- id: ...' on its own line"),
+            ContentError(
+                label, None, "must be a list of prompts", "start each prompt with '- id: ...' on its own line"
+            ),
         )
     prompts: list[ConnectorPrompt] = []
     problems: list[ContentError] = []
@@ -206,7 +234,11 @@ def read_connector_prompts(
     for number, entry in enumerate(data, start=1):
         where = f"prompt {number}"
         if not isinstance(entry, dict):
-            problems.append(ContentError(label, where, "is not a mapping", "write it as '- id: ...' with 'text: ...' below"))
+            problems.append(
+                ContentError(
+                    label, where, "is not a mapping", "write it as '- id: ...' with 'text: ...' below"
+                )
+            )
             continue
         prompt_id = entry.get("id")
         if isinstance(prompt_id, str):
@@ -214,11 +246,17 @@ def read_connector_prompts(
         entry_problems = _prompt_entry_problems(label, where, entry)
         if not entry_problems and prompt_id in seen:
             entry_problems.append(
-                ContentError(label, f"{where} id", f"{prompt_id!r} is also the id of prompt {seen[prompt_id]}", "give every prompt its own id")
+                ContentError(
+                    label,
+                    f"{where} id",
+                    f"{prompt_id!r} is also the id of prompt {seen[prompt_id]}",
+                    "give every prompt its own id",
+                )
             )
         problems += entry_problems
         if entry_problems:
             continue
+        assert isinstance(prompt_id, str)  # an entry without problems has a string id
         seen[prompt_id] = number
         text_html = inline_html(md, entry["text"])
         prompts.append(
@@ -241,18 +279,38 @@ def _prompt_entry_problems(label: str, where: str, entry: dict[str, Any]) -> lis
         problems.append(ContentError(label, f"{where} {key}", "unknown key", fix))
     prompt_id = entry.get("id")
     if not isinstance(prompt_id, str) or not prompt_id.strip():
-        problems.append(ContentError(label, f"{where} id", "missing", "add 'id: a-short-name' (lowercase words joined by -)"))
+        problems.append(
+            ContentError(
+                label, f"{where} id", "missing", "add 'id: a-short-name' (lowercase words joined by -)"
+            )
+        )
     elif not PROMPT_ID_PATTERN.match(prompt_id):
         problems.append(
-            ContentError(label, f"{where} id", f"{prompt_id!r} is not lowercase words joined by -", "use e.g. 'introduce-two-peers'")
+            ContentError(
+                label,
+                f"{where} id",
+                f"{prompt_id!r} is not lowercase words joined by -",
+                "use e.g. 'introduce-two-peers'",
+            )
         )
     text = entry.get("text")
     if not isinstance(text, str) or not text.strip():
-        problems.append(ContentError(label, f"{where} text", "missing or empty", "add 'text: ...' with the call to action"))
+        problems.append(
+            ContentError(
+                label, f"{where} text", "missing or empty", "add 'text: ...' with the call to action"
+            )
+        )
     for key in ("categories", "tags"):
         value = entry.get(key)
         if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-            problems.append(ContentError(label, f"{where} {key}", "must be a list of names", f"write it as '{key}: [First, Second]'"))
+            problems.append(
+                ContentError(
+                    label,
+                    f"{where} {key}",
+                    "must be a list of names",
+                    f"write it as '{key}: [First, Second]'",
+                )
+            )
     return problems
 
 

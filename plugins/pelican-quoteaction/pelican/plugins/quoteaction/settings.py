@@ -60,7 +60,9 @@ def _choices_are_known(values: Mapping[str, Any]) -> Iterator[ContentError]:
     for name, allowed in CHOICES.items():
         if name in values and values[name] not in allowed:
             yield ContentError(
-                None, name, f"must be one of {', '.join(map(repr, allowed))}, not {values[name]!r}",
+                None,
+                name,
+                f"must be one of {', '.join(map(repr, allowed))}, not {values[name]!r}",
                 f"set it to one of those, e.g. the default {DEFAULTS[name]!r}",
             )
 

@@ -36,13 +36,17 @@ def attach_to_articles(generator) -> None:
     site_url = _site_url(generator.settings)
     site_name = plain_text(generator.settings.get("SITENAME", ""))
     everything = [
-        *generator.articles, *generator.translations, *generator.drafts, *generator.drafts_translations,
+        *generator.articles,
+        *generator.translations,
+        *generator.drafts,
+        *generator.drafts_translations,
     ]
     for article in everything:
         url = f"{site_url}/{article.url}"
         title = plain_text(article.title)
         description = meta_description(article.summary, settings.description_length)
-        article.reading_minutes = reading_minutes(article._content)  # noqa: SLF001 - the raw HTML: same words, no link rewriting
+        # The raw HTML: the same words, no link rewriting.
+        article.reading_minutes = reading_minutes(article._content)
         article.share_links = share_links(url, title, description, site_name)
         article.json_ld = json_ld_script(
             blog_posting(
@@ -104,7 +108,9 @@ def stamp_sitemap_index_pages(generators) -> None:
     if sitemap is None:
         return
     articles = [
-        article for generator in generators if isinstance(generator, ArticlesGenerator)
+        article
+        for generator in generators
+        if isinstance(generator, ArticlesGenerator)
         for article in generator.articles
     ]
     newest = max((getattr(article, "modified", None) or article.date for article in articles), default=None)

@@ -52,7 +52,9 @@ def related_all(articles: list[ArticleFacts], limit: int = 3) -> dict[str, list[
     Articles sharing two tags or more are found by intersecting the tags' article sets (few);
     the rest of the places go to the newest articles sharing one tag, read from the front of
     each tag's newest-first list."""
-    by_recency = sorted(sorted(articles, key=lambda fact: fact.key), key=lambda fact: fact.sort_key[0], reverse=True)
+    by_recency = sorted(
+        sorted(articles, key=lambda fact: fact.key), key=lambda fact: fact.sort_key[0], reverse=True
+    )
     rank = {fact.key: position for position, fact in enumerate(by_recency)}
     tags_of = {fact.key: fact.tags for fact in articles}
     newest_first: dict[str, list[str]] = {}

@@ -53,7 +53,16 @@ def index_site(site: str | Path, label: str | None = None) -> None:
     site = Path(site)
     with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=site.parent) as scratch:
         fresh = Path(scratch) / "pagefind"
-        command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(fresh), "--silent"]
+        command = [
+            sys.executable,
+            "-m",
+            "pagefind",
+            "--site",
+            str(site),
+            "--output-path",
+            str(fresh),
+            "--silent",
+        ]
         result = subprocess.run(command, cwd=scratch, capture_output=True, text=True, check=False)
         if not result.returncode:
             shutil.rmtree(site / "pagefind", ignore_errors=True)
@@ -61,7 +70,8 @@ def index_site(site: str | Path, label: str | None = None) -> None:
     if result.returncode:
         said = " ".join((result.stderr or result.stdout).split()) or "no message"
         raise SearchIndexError(
-            label or site, "READER_SEARCH_INDEX",
+            label or site,
+            "READER_SEARCH_INDEX",
             f"Pagefind could not index the built site (exit {result.returncode}: {said})",
             "fix what Pagefind names (the site needs at least one HTML page), "
             "or set READER_SEARCH_INDEX = False to build without a search index",

@@ -11,10 +11,10 @@ import sys
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from .campaign_files import Campaign, load_campaign
-from .config import Secret, environment_with_dotenv, mailchimp_config, missing_settings
+from .config import MailchimpConfig, Secret, environment_with_dotenv, mailchimp_config, missing_settings
 from .errors import PublishError
 from .mailchimp import MailchimpApi
 from .publisher import Action, Publisher, RetryPolicy, local_record, parse_schedule
@@ -31,7 +31,8 @@ def plan_lines(campaign: Campaign, audience_id: str | None, action: str) -> list
         f"Preview text: {campaign.preview_text}",
         f"From:         {campaign.from_name}, replies to {campaign.reply_to}",
         f"Web version:  {campaign.web_url}",
-        f"Content:      HTML {len(campaign.html.encode()) / 1024:.1f} KB, text {len(campaign.text.encode()) / 1024:.1f} KB",
+        f"Content:      HTML {len(campaign.html.encode()) / 1024:.1f} KB, "
+        f"text {len(campaign.text.encode()) / 1024:.1f} KB",
         f"Action:       {action}",
         "Checks:",
     ]
@@ -49,7 +50,7 @@ def publish_newsletter(
     campaigns_dir: Path | None = None,
     environ: Mapping[str, str] | None = None,
     api_factory: Callable[..., MailchimpApi] | None = None,
-    retry: RetryPolicy = RetryPolicy(),
+    retry: RetryPolicy = RetryPolicy(),  # noqa: B008 - a frozen dataclass: one shared default is safe
     sleep: Callable[[float], None] | None = None,
     now: datetime | None = None,
     stdin: TextIO | None = None,
@@ -58,11 +59,27 @@ def publish_newsletter(
 ) -> int:
     """Run the command; returns the exit code. Never raises for the author's mistakes."""
     out, err, stdin = out or sys.stdout, err or sys.stderr, stdin or sys.stdin
-    env = environment_with_dotenv(environ if environ is not None else dict(__import__("os").environ), project_root)
+    env = environment_with_dotenv(
+        environ if environ is not None else dict(__import__("os").environ), project_root
+    )
     secret = env.get("MAILCHIMP_API_KEY", "")
     try:
-        return _run(month, project_root, send, yes, test_email, schedule, campaigns_dir or project_root / "campaigns",
-                    env, api_factory, retry, sleep, now or datetime.now(UTC), stdin, out)
+        return _run(
+            month,
+            project_root,
+            send,
+            yes,
+            test_email,
+            schedule,
+            campaigns_dir or project_root / "campaigns",
+            env,
+            api_factory,
+            retry,
+            sleep,
+            now or datetime.now(UTC),
+            stdin,
+            out,
+        )
     except PublishError as error:
         print(f"Error: {_redact(str(error), secret)}", file=err)
         return error.exit_code
@@ -82,19 +99,38 @@ def _redact(text: str, secret: str) -> str:
     return text
 
 
-def _run(month, project_root, send, yes, test_email, schedule, campaigns_dir, env, api_factory, retry, sleep, now, stdin,
-         out) -> int:
-    chosen = [name for name, value in (("--send", send), ("--test-email", test_email), ("--schedule", schedule)) if value]
+def _run(
+    month: str,
+    project_root: Path,
+    send: bool,
+    yes: bool,
+    test_email: str,
+    schedule: str,
+    campaigns_dir: Path,
+    env: Mapping[str, str],
+    api_factory: Callable[..., MailchimpApi] | None,
+    retry: RetryPolicy,
+    sleep: Callable[[float], None] | None,
+    now: datetime,
+    stdin: TextIO,
+    out: TextIO,
+) -> int:
+    chosen = [
+        name
+        for name, value in (("--send", send), ("--test-email", test_email), ("--schedule", schedule))
+        if value
+    ]
     if len(chosen) > 1:
         raise PublishError(f"Use one of {', '.join(chosen)} at a time.")
     campaign = load_campaign(campaigns_dir, month, project_root)
     emails = [e.strip() for e in test_email.split(",") if e.strip()] if test_email else []
     if test_email and (not emails or not all(EMAIL.match(e) for e in emails)):
-        raise PublishError(f"--test-email takes addresses separated by commas, e.g. a@example.org,b@example.org; got {test_email!r}.")
+        raise PublishError(
+            "--test-email takes addresses separated by commas, e.g. a@example.org,b@example.org; "
+            f"got {test_email!r}."
+        )
     schedule_at = parse_schedule(schedule, now) if schedule else None
-    action = (
-        Action.SEND if send else Action.SCHEDULE if schedule_at else Action.TEST if emails else None
-    )
+    action = Action.SEND if send else Action.SCHEDULE if schedule_at else Action.TEST if emails else None
     description = {
         None: "dry run: nothing is sent and Mailchimp is not contacted",
         Action.TEST: f"send a test to {', '.join(emails)}",
@@ -108,7 +144,10 @@ def _run(month, project_root, send, yes, test_email, schedule, campaigns_dir, en
         missing = missing_settings(env)
         if missing:
             print(f"Note: {' and '.join(missing)} not set; they are needed to publish.", file=out)
-        print("\nDry run: nothing was sent. Add --test-email ADDRESSES, --schedule TIME or --send to publish.", file=out)
+        print(
+            "\nDry run: nothing was sent. Add --test-email ADDRESSES, --schedule TIME or --send to publish.",
+            file=out,
+        )
         return 1 if failed else 0
     if failed:
         raise PublishError("The campaign files fail the checks above; fix the content and run `make build`.")
@@ -116,9 +155,16 @@ def _run(month, project_root, send, yes, test_email, schedule, campaigns_dir, en
     config = mailchimp_config(env)
     if action is Action.SEND and not yes:
         if not stdin.isatty():
-            raise PublishError("--send needs confirmation: add --yes to send without a prompt (non-interactive use).")
-        print(f"\nSend the {month} issue to every subscriber of {config.audience_id} now? Type 'send' to confirm: ",
-              end="", file=out, flush=True)
+            raise PublishError(
+                "--send needs confirmation: add --yes to send without a prompt (non-interactive use)."
+            )
+        print(
+            f"\nSend the {month} issue to every subscriber of {config.audience_id} now? "
+            "Type 'send' to confirm: ",
+            end="",
+            file=out,
+            flush=True,
+        )
         if stdin.readline().strip().lower() != "send":
             print("Not sent.", file=out)
             return 1
@@ -126,12 +172,16 @@ def _run(month, project_root, send, yes, test_email, schedule, campaigns_dir, en
     factory = api_factory or _default_api
     api = factory(config)
     publisher = Publisher(
-        api, config.audience_id, retry=retry, sleep=sleep or __import__("time").sleep, say=lambda line: print(line, file=out)
+        api,
+        config.audience_id,
+        retry=retry,
+        sleep=sleep or __import__("time").sleep,
+        say=lambda line: print(line, file=out),
     )
     record_path = campaign.folder / RECORD_FILE
     known_id = _known_campaign_id(record_path, campaign.issue_key)
 
-    def record(remote) -> None:
+    def record(remote: dict[str, Any]) -> None:
         record_path.write_text(local_record(remote, campaign), encoding="utf-8")
 
     outcome = publisher.publish(campaign, action, emails, schedule_at, known_id, record)
@@ -139,7 +189,7 @@ def _run(month, project_root, send, yes, test_email, schedule, campaigns_dir, en
     return outcome.exit_code
 
 
-def _default_api(config) -> MailchimpApi:
+def _default_api(config: MailchimpConfig) -> MailchimpApi:
     from .mailchimp import MailchimpMarketingApi
 
     return MailchimpMarketingApi(config)
@@ -165,17 +215,40 @@ def argument_parser() -> argparse.ArgumentParser:
     publish = commands.add_parser(
         "publish",
         help="publish an issue to Mailchimp; a dry run unless --test-email, --schedule or --send",
-        description="Publish a newsletter issue to Mailchimp; a dry run unless --test-email, --schedule or --send.",
+        description=(
+            "Publish a newsletter issue to Mailchimp; a dry run unless --test-email, --schedule or --send."
+        ),
     )
-    publish.add_argument("--month", required=True, help="the issue month, YYYY-MM (its campaign files come from the build)")
-    publish.add_argument("--send", action="store_true", help="send to the whole audience now (asks for confirmation unless --yes)")
-    publish.add_argument("--yes", action="store_true", help="do not ask for confirmation (non-interactive use)")
-    publish.add_argument("--test-email", default="", metavar="ADDRESSES",
-                         help="send a test to these addresses only, separated by commas")
-    publish.add_argument("--schedule", default="", metavar="TIME",
-                         help="schedule the send, e.g. 2026-12-01T09:00+00:00 (quarter hours only)")
-    publish.add_argument("--site", type=Path, default=Path("."), metavar="FOLDER",
-                         help="the site's folder, holding campaigns/ and .env (default: the current folder)")
+    publish.add_argument(
+        "--month", required=True, help="the issue month, YYYY-MM (its campaign files come from the build)"
+    )
+    publish.add_argument(
+        "--send",
+        action="store_true",
+        help="send to the whole audience now (asks for confirmation unless --yes)",
+    )
+    publish.add_argument(
+        "--yes", action="store_true", help="do not ask for confirmation (non-interactive use)"
+    )
+    publish.add_argument(
+        "--test-email",
+        default="",
+        metavar="ADDRESSES",
+        help="send a test to these addresses only, separated by commas",
+    )
+    publish.add_argument(
+        "--schedule",
+        default="",
+        metavar="TIME",
+        help="schedule the send, e.g. 2026-12-01T09:00+00:00 (quarter hours only)",
+    )
+    publish.add_argument(
+        "--site",
+        type=Path,
+        default=Path("."),
+        metavar="FOLDER",
+        help="the site's folder, holding campaigns/ and .env (default: the current folder)",
+    )
     return parser
 
 
@@ -183,8 +256,12 @@ def main(argv: list[str] | None = None) -> int:
     """The console script ``pelican-newsletter``; argparse exits 2 on a usage error."""
     options = argument_parser().parse_args(argv)
     return publish_newsletter(
-        options.month, options.site.resolve(), send=options.send, yes=options.yes,
-        test_email=options.test_email, schedule=options.schedule,
+        options.month,
+        options.site.resolve(),
+        send=options.send,
+        yes=options.yes,
+        test_email=options.test_email,
+        schedule=options.schedule,
     )
 
 
