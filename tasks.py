@@ -13,6 +13,7 @@ invoke lighthouse     Lighthouse (mobile) scores of the home page and the newest
 
 import shlex
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -356,12 +357,9 @@ def lighthouse(c, report_dir=""):
 )
 def bench(c, articles="1000", runs=5, profile=False, seed=0, output="bench/results/latest.json"):
     """Build benchmark (issue 8): plain Pelican against Networker on a synthetic corpus of N articles"""
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    from bench.run import main as run_bench
-
     argv = ["--articles", str(articles), "--runs", str(runs), "--seed", str(seed)]
-    argv += ["--output", str(ROOT / output)]
-    code = run_bench(argv + (["--profile"] if profile else []))
+    argv += ["--output", str(ROOT / output)] + (["--profile"] if profile else [])
+    # `python -m` from the project folder: bench/ is importable without touching sys.path.
+    code = subprocess.run([sys.executable, "-m", "bench.run", *argv], cwd=ROOT, check=False).returncode
     if code:
         raise Exit(code=code)

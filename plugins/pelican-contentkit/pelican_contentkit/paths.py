@@ -26,12 +26,13 @@ def site_label(path: str | Path, settings: Mapping[str, Any]) -> str:
     # Links are named as written (a file read through a linked folder keeps the link's name),
     # so the path is made absolute without resolving; only then is it tried resolved.
     absolute = Path(os.path.abspath(path))
-    candidates = (absolute, absolute.resolve())
-    roots = (Path(os.path.abspath(settings["PATH"])).parent, site_root(settings))
-    for candidate in candidates:
-        for root in roots:
-            if candidate.is_relative_to(root):
-                return candidate.relative_to(root).as_posix()
+    as_given = Path(os.path.abspath(settings["PATH"])).parent
+    if absolute.is_relative_to(as_given):  # the usual case: no link to resolve
+        return absolute.relative_to(as_given).as_posix()
+    root = site_root(settings)
+    for candidate in (absolute, absolute.resolve()):
+        if candidate.is_relative_to(root):
+            return candidate.relative_to(root).as_posix()
     return str(path)
 
 
