@@ -189,8 +189,12 @@ def add_to_feed_items(context: dict[str, Any], feed) -> None:
     What was inserted into an article's content for the theme is taken out of its feed item
     first: the feed settings alone say what a feed carries."""
     settings = plugin_settings(context)
+    articles = context.get("articles", [])
+    in_feeds = settings.quoteaction_in_feeds or settings.prompts_in_feeds
+    if not in_feeds and not any(getattr(article, "quoteaction_inserted", "") for article in articles):
+        return  # nothing to add or take out (article.url is slow to compute for every feed)
     base = (context.get("FEED_DOMAIN") or context.get("SITEURL") or "").rstrip("/") + "/"
-    by_link = {urljoin(base, article.url): article for article in context.get("articles", [])}
+    by_link = {urljoin(base, article.url): article for article in articles}
     archive_url = urljoin(base, settings.archive_url)
     for item in feed.items:
         article = by_link.get(item["link"].split("?ref=feed")[0])
@@ -203,7 +207,7 @@ def add_to_feed_items(context: dict[str, Any], feed) -> None:
                     item[field] = without_insertion(item[field], inserted)
             if item.get("content") and item.get("description") == item["content"]:
                 item["description"] = None  # as Pelican's writer leaves a summary equal to the content out
-        if not (settings.quoteaction_in_feeds or settings.prompts_in_feeds):
+        if not in_feeds:
             continue
         extra = feed_extra_html(
             getattr(article, "quoteaction", None) if settings.quoteaction_in_feeds else None,
