@@ -17,6 +17,7 @@ both Pelican's own ``["title"]`` by default).
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import posixpath
 import re
@@ -98,6 +99,7 @@ def check_generators(generators: Sequence[Any]) -> None:
 
     if not generators:
         return
+    _is_file.cache_clear()
     context = generators[0].context
     found = ledger_module.ledger(context)
     if found is None or not found.open:
@@ -306,7 +308,7 @@ def metadata_problems(
                 )
             )
 
-    dates = {key: parsed_date(source.value(key)) for key in ("date", "modified")}  # dateutil is slow: once
+    dates = {key: _date_of(source, key) for key in ("date", "modified")}
     for key in ("date", "modified"):
         value = source.value(key)
         if not value:
@@ -379,6 +381,14 @@ def metadata_problems(
             )
         )
     return problems
+
+
+def _date_of(source: Source, key: str) -> datetime | None:
+    """The date Pelican read for ``key`` (dateutil is slow: not parsed twice), else parsed here."""
+    if not source.value(key):
+        return None
+    read = source.content.metadata.get(key) if source.content is not None else None
+    return read if isinstance(read, datetime) else parsed_date(source.value(key))
 
 
 def parsed_date(value: str) -> datetime | None:
@@ -462,8 +472,12 @@ def body_problems(source: Source, content: Path, body_html: str) -> list[Content
     content_files = None
     for tag, attrs in collector.links:
         target = (attrs.get("src") if tag == "img" else attrs.get("href")) or ""
+        no_alt = tag == "img" and not (attrs.get("alt") or "").strip()
+        problem = link_problem(tag, target, source, content)
+        if not (no_alt or problem):
+            continue  # most links: nothing more to look up
         line = _line_containing(source, target)
-        if tag == "img" and not (attrs.get("alt") or "").strip():
+        if no_alt:
             problems.append(
                 ContentError(
                     source.label,
@@ -473,7 +487,6 @@ def body_problems(source: Source, content: Path, body_html: str) -> list[Content
                     line,
                 )
             )
-        problem = link_problem(tag, target, source, content)
         if problem:
             what, fix = problem
             if fix is None:
@@ -502,8 +515,10 @@ def body_problems(source: Source, content: Path, body_html: str) -> list[Content
 
 def link_problem(tag: str, target: str, source: Source, content: Path) -> tuple[str, str | None] | None:
     """(what is wrong, fix or None to suggest a close file) for one link or image target."""
+    if not target or target.startswith(("#", "mailto:", "tel:", "https://", "http://")):
+        return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or target.startswith(("#", "mailto:", "tel:")) or not target:
+    if parts.scheme or parts.netloc:
         return None
     match = LINK_PLACEHOLDER.match(target)
     if match:
@@ -512,7 +527,7 @@ def link_problem(tag: str, target: str, source: Source, content: Path) -> tuple[
         if not path:
             return None
         resolved = _resolve(content, source, path)
-        if resolved is None or not resolved.is_file():
+        if resolved is None or not _is_file(str(resolved)):
             return f"{{{kind}}}{path}: there is no such file in {content.name}/", None
         return None
     path = unquote(parts.path)
@@ -539,6 +554,13 @@ def _placeholder_path(target: str, absolute: bool = True) -> str:
     match = LINK_PLACEHOLDER.match(target)
     path = unquote(urlsplit(match.group(3) if match else target).path)
     return path.lstrip("/") if absolute else path
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_file(path: str) -> bool:
+    """Whether a linked file exists; many articles link the same few files. Cleared for each
+    check (:func:`check_generators`), since files come and go between live-reload builds."""
+    return os.path.isfile(path)
 
 
 def _resolve(content: Path, source: Source, path: str) -> Path | None:
