@@ -197,6 +197,7 @@ def test_plain_pelican_stops_with_the_problems_and_a_nonzero_exit(tmp_path):
     output = " ".join((result.stdout + result.stderr).split())
     assert "ContentErrors: 1 problem in the content:" in output
     assert "[Catgory]: unknown field. Fix: did you mean 'Category:'?" in output
+    assert "Traceback" not in output and "problems.py" not in output  # the author's mistake, not a crash
     assert not list((tmp_path / "out").rglob("*.html"))
 
 

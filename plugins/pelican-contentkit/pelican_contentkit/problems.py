@@ -129,9 +129,26 @@ def connect(plugin: str) -> None:
     from pelican_contentkit import content_checks
 
     _users.add(plugin)
+    _quiet_content_errors(logging.getLogger("pelican"))
     signals.initialized.connect(start_reading)
     signals.all_generators_finalized.connect(content_checks.check_generators)
     signals.get_writer.connect(gate)
+
+
+class _NoTracebackForContentErrors(logging.Filter):
+    """Pelican's command logs the exception that ended a build with its traceback; a
+    ContentError is the author's mistake, already said in full, so its traceback is left out."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], ContentError):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def _quiet_content_errors(logger: logging.Logger) -> None:
+    if not any(isinstance(existing, _NoTracebackForContentErrors) for existing in logger.filters):
+        logger.addFilter(_NoTracebackForContentErrors())
 
 
 def declare_fields(plugin: str, fields: Iterable[str]) -> None:
