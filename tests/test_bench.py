@@ -89,3 +89,26 @@ def test_the_sampler_finds_the_memory_of_a_grandchild_process():
     assert result.exit_code == 0
     assert result.peak_pss_mib >= 40
     assert result.samples >= 10
+
+
+def bench_figures(plain: float, networker: float, check: float, rebuild: float) -> dict:
+    return {
+        "plain": {"median_seconds": plain},
+        "networker": {"median_seconds": networker, "median_peak_pagefind_pss_mib": 80.0},
+        "median_ratio": networker / plain,
+        "memory_ratio_build_process": 1.1,
+        "rebuild": {"ratio_to_plain_cold": rebuild / plain},
+        "check": {"exit": 0, "wall_seconds": check},
+    }
+
+
+def test_the_targets_are_issue_15s_ratios_against_stock_pelican():
+    from bench.run import evaluate_targets
+
+    targets = evaluate_targets(
+        {1000: bench_figures(20.0, 9.0, 5.0, 1.0), 5000: bench_figures(100.0, 60.0, 20.0, 12.0)}
+    )
+    assert [t.passed for t in targets if t.name.startswith("N=1000")] == [True, True, True, False]
+    assert [t.passed for t in targets if t.name.startswith("N=5000")] == [False, True, False, True]
+    growth = [t for t in targets if t.name.startswith("time per article")]
+    assert growth[0].value == pytest.approx((60.0 / 5000) / (9.0 / 1000)) and growth[0].passed is False
