@@ -14,7 +14,9 @@ from tests.support.site import build, soup
 
 
 def test_every_heading_gets_the_slug_of_its_text_unique_in_the_page():
-    rendered = gfm.to_html("# Getting started\n\n## Getting *started*\n\n### Café & co.\n\n## Getting started\n")
+    rendered = gfm.to_html(
+        "# Getting started\n\n## Getting *started*\n\n### Café & co.\n\n## Getting started\n"
+    )
     assert rendered.split("\n")[:4] == [
         '<h1 id="getting-started">Getting started</h1>',
         '<h2 id="getting-started-1">Getting <em>started</em></h2>',
@@ -30,7 +32,7 @@ def test_a_heading_id_never_repeats_an_id_already_in_the_page():
 
 
 def test_smart_punctuation():
-    assert gfm.to_html("It's \"quoted\" -- and --- dashes...") == (
+    assert gfm.to_html('It\'s "quoted" -- and --- dashes...') == (
         "<p>It\u2019s \u201cquoted\u201d \u2013 and \u2014 dashes\u2026</p>\n"
     )
 

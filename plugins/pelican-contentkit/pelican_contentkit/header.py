@@ -43,6 +43,7 @@ class MetadataHeader:
 
     definitions: dict[str, list[str]]  # lowercase name -> each definition, continuation lines after "\n"
     body: str
+    body_line: int = 1  # the line number of the body's first line in the file
 
 
 HEADER_BEGIN = re.compile(r"^-{3}")  # as the meta extension matches them: the start of the line
@@ -69,7 +70,7 @@ def read_header(text: str) -> MetadataHeader:
             continue
         definitions.setdefault(key, []).append(value)
         last_key = key
-    return MetadataHeader(definitions, "\n".join(text.split("\n")[body_index:]))
+    return MetadataHeader(definitions, "\n".join(text.split("\n")[body_index:]), body_index + 1)
 
 
 def scan_header(text: str) -> Header:
