@@ -174,6 +174,41 @@ def test_prompts_file_is_read_with_markdown(tmp_path):
     )
 
 
+def test_a_prompt_that_starts_like_a_metadata_line_is_kept_whole(tmp_path):
+    # Issue 14: the converter with Python-Markdown's meta extension made this an empty <p></p>.
+    write(
+        tmp_path / "content",
+        "connector-prompts.yaml",
+        """\
+        - id: think-of-two
+          text: "Tip: think of two people who should meet."
+        - id: note
+          text: |
+            Note: **one** introduction a week.
+            Month: 2026-09 is not a field here either.
+        """,
+    )
+    prompts = load_connector_prompts(tmp_path / "content/connector-prompts.yaml", tmp_path)
+    assert prompts[0].text_html == "Tip: think of two people who should meet."
+    assert prompts[0].text_plain == "Tip: think of two people who should meet."
+    assert prompts[1].text_html == (
+        "Note: <strong>one</strong> introduction a week.\nMonth: 2026-09 is not a field here either."
+    )
+
+
+def test_a_quoteaction_reads_its_header_and_keeps_field_like_lines_of_its_action():
+    text = GOOD.replace("Your action is to", "Tip: your action is to")
+    quoteaction, problems = parse_quoteaction("content/quoteactions/2026-09.md", text)
+    assert problems == []
+    assert quoteaction.action_html.startswith("<p>Tip: your action is to <strong>invite</strong>")
+
+
+def test_merge_tags_in_an_action_survive_markdown():
+    text = GOOD.replace("Your action is to", "*|FNAME|*, your action is to")
+    quoteaction, _ = parse_quoteaction("content/quoteactions/2026-09.md", text)
+    assert quoteaction.action_html.startswith("<p>*|FNAME|*, your action is to")
+
+
 def test_missing_prompts_file_means_no_prompts(tmp_path):
     assert load_connector_prompts(tmp_path / "content/connector-prompts.yaml", tmp_path) == ()
 
