@@ -7,8 +7,9 @@ import feedparser
 import pytest
 
 from pelican_contentkit import gfm
+from pelican_contentkit.errors import ContentError
 from pelican_contentkit.header import read_header, scan_header
-from tests.support.site import build, soup
+from tests.support.site import build, site_settings, soup
 
 # ---------------------------------------------------------------- the engine
 
@@ -275,3 +276,26 @@ def test_python_markdown_is_one_setting_away(python_markdown_site):
     assert "[x] done" in page.get_text()
     hrefs = [a["href"] for a in page.find_all("a", href=True)]
     assert "../the-other-one/" in hrefs
+
+
+def test_a_bad_setting_is_reported_by_name():
+    from pelican.plugins.gfm_reader.reader import reader_settings
+
+    assert reader_settings({}).enabled is True
+    with pytest.raises(ContentError, match=r"\[GFM_READER_ENABLED\]: must be True or False, not str 'no'"):
+        reader_settings({"GFM_READER_ENABLED": "no"})
+    with pytest.raises(ContentError, match=r"\[GFM_READER_ENABLE\]: unknown setting. Fix: did you mean"):
+        reader_settings({"GFM_READER_ENABLE": False})
+
+
+def test_readers_chosen_in_the_settings_win(tmp_path):
+    (tmp_path / "content").mkdir()
+    from pelican.plugins.gfm_reader.reader import GfmReader
+    from pelican.readers import MarkdownReader, Readers
+
+    settings = site_settings(tmp_path, READERS={"mdown": MarkdownReader})
+    readers = Readers(settings)
+    assert type(readers.readers["md"]) is GfmReader and type(readers.readers["markdown"]) is GfmReader
+    assert type(readers.readers["mdown"]) is MarkdownReader
+    without_plugin = Readers(site_settings(tmp_path, PLUGINS=["quoteaction"]))
+    assert type(without_plugin.readers["md"]) is MarkdownReader
