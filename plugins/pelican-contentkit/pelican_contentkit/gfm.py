@@ -51,8 +51,9 @@ _IDS = (re.compile(r'id="([^"]*)"'), re.compile(r"id='([^']*)'"))
 _TAG = re.compile(r"<[^>]*>")
 # What cmark-gfm made of a link placeholder at the start of an attribute value: the braces
 # (or bars) are percent-encoded, the word between them is kept.
-_ESCAPED_PLACEHOLDER = re.compile(r'(\s(?:href|src)=")(?:%7B|%7C)([A-Za-z_]+)(?:%7D|%7C)', re.IGNORECASE)
-_PLACEHOLDER_OPEN = {"%7B": "{", "%7C": "|"}
+_ESCAPED_PLACEHOLDER = re.compile(
+    r'(\s(?:href|src)=")(?:%7B([A-Za-z_]+)%7D|%7C([A-Za-z_]+)%7C)', re.IGNORECASE
+)
 MERGE_TAG = re.compile(r"\*\|[^|\s*][^|\n]{0,98}\|\*")
 _MERGE_TOKEN = "gfmmergetag{}x"
 
@@ -130,9 +131,8 @@ def with_heading_ids(rendered: str) -> str:
 
 
 def _placeholder(match: re.Match[str]) -> str:
-    opening = _PLACEHOLDER_OPEN[match.group(0)[len(match.group(1)) :][:3].upper()]
-    closing = "}" if opening == "{" else "|"
-    return f"{match.group(1)}{opening}{match.group(2)}{closing}"
+    attribute, braced, barred = match.groups()
+    return f"{attribute}{{{braced}}}" if braced else f"{attribute}|{barred}|"
 
 
 def _hide_merge_tags(text: str, found: list[str]) -> str:
