@@ -75,6 +75,9 @@ TRANSLATION_FEED_RSS = None
 RSS_FEED_SUMMARY_ONLY = False
 FEED_MAX_ITEMS = 20
 
+# Markdown files are GitHub-flavoured Markdown, read by the gfm_reader plugin (cmark-gfm).
+# MARKDOWN configures Pelican's Python-Markdown reader, which reads them instead with
+# GFM_READER_ENABLED = False (see "Writing in Markdown" in README.md).
 MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.extra": {},
@@ -90,7 +93,7 @@ CONTENT_REQUIRED_FIELDS = ["title", "date", "category", "summary"]
 
 # Networker's plugins are installed distributions (plugins/*, `make build` installs them);
 # Pelican finds namespace plugins by name.
-PLUGINS = ["quoteaction", "monthly_newsletter", "reader_features", "sitemap", "fastbuild"]
+PLUGINS = ["gfm_reader", "quoteaction", "monthly_newsletter", "reader_features", "sitemap", "fastbuild"]
 
 # The newsletter signup form posts to Mailchimp's embedded-form action URL (Audience >
 # Signup forms > Embedded forms). Empty: no form; the Subscribe page points to the feeds.

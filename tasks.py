@@ -168,7 +168,6 @@ def new_article(c, title, content=""):
     from pelican.plugins.quoteaction.settings import plugin_settings
     from pelican_contentkit.check import markdown_files, slug_of
     from pelican_contentkit.header import scan_header
-    from pelican_contentkit.markup import markdown_from_settings
     from pelican_contentkit.scaffold import article_file
 
     settings = _content_settings(content)
@@ -190,8 +189,7 @@ def new_article(c, title, content=""):
             )
             raise Exit(code=1)
     prompts_file = content / plugin_settings(settings).prompts_file
-    md = markdown_from_settings(settings["MARKDOWN"], with_metadata=True)
-    prompt_ids = [prompt.id for prompt in read_connector_prompts(prompts_file, ROOT, md)[0]]
+    prompt_ids = [prompt.id for prompt in read_connector_prompts(prompts_file, ROOT)[0]]
     folder = (settings["ARTICLE_PATHS"] or [""])[0]
     relative, text = article_file(
         title, site_now(), slug, settings["AUTHOR"] or "", sorted(categories), prompt_ids, folder

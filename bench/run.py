@@ -11,7 +11,7 @@ Python start-up, the one reading of the content that is also its check, the buil
 search index), run in a scratch copy of the project whose content/ is the corpus. One
 warm-up of each, then R runs alternating plain, Networker, plain, Networker... A sampler thread
 in this process reads the proportional set size (PSS) of the build process and all its
-descendants (Markdown workers, Pagefind) every 20 ms and keeps the peak. Then: the content
+descendants (forked rendering processes, Pagefind) every 20 ms and keeps the peak. Then: the content
 check alone, the newsletter's ``generate_output`` alone, and the development build with the
 content cache, cold and then rebuilt after changing one article. The figures go to a JSON
 file; the report and the targets of the issue (PASS/FAIL) are printed.
@@ -332,7 +332,7 @@ def bench_articles(articles: int, runs: int, seed: int, profile_file: Path | Non
             / median([r.wall_seconds for r in plain]),
             "memory_ratio": median([r.peak_pss_mib for r in networker])
             / median([r.peak_pss_mib for r in plain]),
-            # Without Pagefind and any worker processes: the Python build process alone.
+            # Without Pagefind and any forked rendering process: the Python build process alone.
             "memory_ratio_build_process": median([r.peak_main_pss_mib for r in networker])
             / median([r.peak_main_pss_mib for r in plain]),
         }

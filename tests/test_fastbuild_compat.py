@@ -15,12 +15,11 @@ import pelican
 import pytest
 from pelican import Pelican
 from pelican.contents import Article, Content, Page
-from pelican.readers import MarkdownReader, Readers
+from pelican.readers import Readers
 from pelican.utils import memoized
 from pelican.writers import Writer
 
-from pelican.plugins.fastbuild import compat, handlers, reading
-from pelican.plugins.fastbuild.markdown_worker import MarkdownConverter, read_source
+from pelican.plugins.fastbuild import compat, handlers
 from pelican_contentkit.build import reset_log_deduplication
 from tests.support.site import ROOT, site_settings, write_files
 from tests.support.trees import assert_same_tree
@@ -136,28 +135,6 @@ def test_fastbuilds_writer_leaves_a_file_as_it_is_with_pelicans_bookkeeping(tmp_
 def test_the_copied_and_overridden_pelican_code_is_the_tested_releases(tmp_path):
     for name, expected in compat.COPIED_SOURCES.items():
         assert compat.source_digest(name) == expected, f"{name} changed: compare fastbuild/compat.py with it"
-    parse_metadata = MarkdownReader._parse_metadata
-    assert list(inspect.signature(parse_metadata).parameters) == ["self", "meta"]
-
-
-def test_metadata_from_a_converted_file_is_what_pelicans_reader_gives(tmp_path, caplog):
-    write_files(tmp_path / "content", TINY_SITE)
-    settings = site_settings(tmp_path)
-    for relative in ("articles/first.md", "articles/second.md"):
-        path = str(tmp_path / "content" / relative)
-        reader = MarkdownReader(settings)
-        caplog.clear()
-        reset_log_deduplication()
-        pelicans = reader.read(path)
-        pelicans_warnings = [(r.name, r.getMessage()) for r in caplog.records]
-        caplog.clear()
-        reset_log_deduplication()  # Pelican's log filter shows a warning once per process
-        html, meta, formatted = MarkdownConverter(settings["MARKDOWN"], settings["FORMATTED_FIELDS"]).convert(
-            read_source(path)
-        )
-        assert (html, compat.markdown_metadata(reader, meta, formatted, path)) == pelicans
-        assert [(r.name, r.getMessage()) for r in caplog.records] == pelicans_warnings
-    assert any("Duplicate definition of `date`" in message for _, message in pelicans_warnings)
 
 
 # ---------------------------------------------------------------- builds
@@ -213,7 +190,6 @@ def changed_open_w(monkeypatch):
 def test_on_a_pelican_it_was_not_tested_with_fastbuild_is_off_and_the_build_is_plain_pelicans(
     tmp_path, caplog, monkeypatch, change, cached
 ):
-    monkeypatch.setattr(reading, "MIN_FILES_FOR_WORKERS", 1)
     caplog.set_level(logging.DEBUG, logger="pelican.plugins.fastbuild")
     write_files(tmp_path / "content", TINY_SITE)
     options = {"CACHE_CONTENT": cached, "FASTBUILD_WORKERS": 2}
@@ -222,7 +198,6 @@ def test_on_a_pelican_it_was_not_tested_with_fastbuild_is_off_and_the_build_is_p
     on = run_build(tmp_path, "on", fastbuild=True, **options)
     assert (tmp_path / "on-cache" / RENDER_RECORDS).exists() == cached
     assert getattr(on, "fastbuild_writers", None) is not None
-    assert "converted 3 Markdown files" in caplog.text
     assert fastbuild_warnings(caplog) == []
 
     run_build(tmp_path, "plain", fastbuild=False, **options)
@@ -232,7 +207,6 @@ def test_on_a_pelican_it_was_not_tested_with_fastbuild_is_off_and_the_build_is_p
         off = run_build(tmp_path, f"off-{number}", fastbuild=True, **options)
         [warning] = fastbuild_warnings(caplog)
         assert named in warning and "this build is plain Pelican's" in warning
-        assert "converted" not in caplog.text
         assert not hasattr(off, "fastbuild_writers")
         assert not (tmp_path / f"off-{number}-cache" / RENDER_RECORDS).exists()
         assert Content.__dict__["get_content"] is PELICANS_OWN_GET_CONTENT

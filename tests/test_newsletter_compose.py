@@ -169,3 +169,23 @@ def test_bad_settings_are_reported_by_name(settings, expected):
     with pytest.raises(ContentError) as raised:
         newsletter_settings(settings)
     assert expected in raised.value.message
+
+
+# ---------------------------------------------------------------- the editor's note (issue 14)
+
+
+def test_a_notes_merge_tags_survive_markdown_and_its_header_is_read_as_an_articles():
+    from pelican.plugins.monthly_newsletter.overrides import parse_override
+
+    text = (
+        "Subject: Starting well\nPreview_text: Two articles\n    on beginnings.\n\n"
+        "Hello *|FNAME|*: not a field. [Unsubscribe](*|UNSUB|*) any time, *really*.\n"
+    )
+    override, problems = parse_override("content/newsletters/2026-11.md", text, "UTC")
+    assert problems == []
+    assert override.subject == "Starting well"
+    assert override.preview_text == "Two articles on beginnings."
+    assert override.note_html == (
+        '<p>Hello *|FNAME|*: not a field. <a href="*|UNSUB|*">Unsubscribe</a> any time, <em>really</em>.</p>'
+    )
+    assert "*|FNAME|*" in override.note_text and "<em>" not in override.note_text

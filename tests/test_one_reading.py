@@ -13,6 +13,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import cmarkgfm
 import markdown
 import pytest
 from pelican import readers
@@ -130,18 +131,25 @@ def test_the_production_build_reads_and_converts_each_content_file_once(tmp_path
     make_content(tmp_path, extra)
     reads: list[str] = []
     conversions: list[str] = []
-    real_read_file, real_convert = readers.Readers.read_file, markdown.Markdown.convert
+    python_markdown: list[str] = []
+    real_read_file, real_convert = readers.Readers.read_file, cmarkgfm.markdown_to_html_with_extensions
+    real_python_markdown = markdown.Markdown.convert
 
     def counting_read_file(self, base_path, path, *args, **kwargs):
         reads.append(os.path.normpath(path))
         return real_read_file(self, base_path, path, *args, **kwargs)
 
-    def counting_convert(self, source):
-        conversions.append(source)
-        return real_convert(self, source)
+    def counting_convert(text, *args, **kwargs):
+        conversions.append(text)
+        return real_convert(text, *args, **kwargs)
+
+    def counting_python_markdown(self, source):
+        python_markdown.append(source)
+        return real_python_markdown(self, source)
 
     monkeypatch.setattr(readers.Readers, "read_file", counting_read_file)
-    monkeypatch.setattr(markdown.Markdown, "convert", counting_convert)
+    monkeypatch.setattr(cmarkgfm, "markdown_to_html_with_extensions", counting_convert)
+    monkeypatch.setattr(markdown.Markdown, "convert", counting_python_markdown)
     # What `make build` runs: `invoke production` -> pelican_build(publishconf.py) -> build_site.
     assert build_site(ROOT / "publishconf.py", production_overrides(tmp_path)) == 0
 
@@ -149,12 +157,20 @@ def test_the_production_build_reads_and_converts_each_content_file_once(tmp_path
         os.path.normpath(p) for p in [*CLEAN, *extra] if p.startswith(("articles/", "pages/"))
     )
     assert sorted(path for path in reads if path.endswith(".md")) == articles_and_pages
+    # The extra articles' bodies are the first one's (their title alone differs).
+    for body, count in (("first steps", 4), ("second thoughts", 1)):
+        bodies = [
+            source for source in conversions if source.startswith(f"A paragraph of advice about {body},")
+        ]
+        assert len(bodies) == count, (body, len(bodies))
     for title in ("First Steps", "Second Thoughts", "Extra 0", "Extra 1", "Extra 2"):
-        bodies = [source for source in conversions if source.startswith(f"Title: {title}\n")]
-        assert len(bodies) == 1, (title, len(bodies))
-    # The QuoteAction, the newsletter note and each prompt are converted once too.
+        assert conversions.count(f"{title} in one sentence.") == 1, title
+    # The QuoteAction, the newsletter note and each prompt are converted once too, by the same engine.
     assert sum("Your action is to start one conversation" in source for source in conversions) == 1
     assert sum("A short note." in source for source in conversions) == 1
+    assert sum("Send this article to one person it would help." in source for source in conversions) == 1
+    # No second Markdown engine runs.
+    assert python_markdown == []
 
 
 def test_a_build_with_a_problem_stops_before_writing_with_the_checks_list(tmp_path):

@@ -17,8 +17,6 @@ from tests.support.processes import no_children_left
 from tests.support.site import ROOT, site_settings
 from tests.support.trees import assert_same_tree
 
-PLUGINS_WITHOUT_FASTBUILD = ["quoteaction", "monthly_newsletter", "reader_features", "sitemap"]
-
 
 @pytest.fixture
 def forks(monkeypatch):

@@ -14,9 +14,6 @@ from pelican.plugins.quoteaction.parsing import (
     read_quoteactions,
 )
 from pelican_contentkit.errors import ContentError, ContentErrors
-from pelican_contentkit.markup import markdown_from_settings
-
-MARKDOWN = {"extension_configs": {"markdown.extensions.extra": {}}, "output_format": "html5"}
 
 GOOD = """\
 Month: 2026-09
@@ -28,11 +25,6 @@ Your action is to **invite** one person to something you are already going to.
 """
 
 
-@pytest.fixture
-def md():
-    return markdown_from_settings(MARKDOWN, with_metadata=True)
-
-
 def write(folder, name, text):
     folder.mkdir(parents=True, exist_ok=True)
     (folder / name).write_text(textwrap.dedent(text), encoding="utf-8")
@@ -42,8 +34,8 @@ def messages(problems):
     return [problem.message for problem in problems]
 
 
-def test_a_good_file_becomes_a_quoteaction(md):
-    quoteaction, problems = parse_quoteaction("content/quoteactions/2026-09.md", GOOD, md)
+def test_a_good_file_becomes_a_quoteaction():
+    quoteaction, problems = parse_quoteaction("content/quoteactions/2026-09.md", GOOD)
     assert problems == []
     assert quoteaction.month == "2026-09"
     assert quoteaction.quote == "Alone we can do so little; together we can do so much."
@@ -110,18 +102,18 @@ def test_a_good_file_becomes_a_quoteaction(md):
         ),
     ],
 )
-def test_each_bad_quoteaction_file_is_reported_with_file_field_and_fix(tmp_path, md, name, text, expected):
+def test_each_bad_quoteaction_file_is_reported_with_file_field_and_fix(tmp_path, name, text, expected):
     write(tmp_path / "content/quoteactions", name, text)
-    parsed = read_quoteactions(tmp_path / "content/quoteactions", tmp_path, md)
+    parsed = read_quoteactions(tmp_path / "content/quoteactions", tmp_path)
     assert expected in messages(parsed.problems)
     assert parsed.by_month == {}
 
 
-def test_two_files_for_one_month_are_an_error(tmp_path, md):
+def test_two_files_for_one_month_are_an_error(tmp_path):
     folder = tmp_path / "content/quoteactions"
     write(folder, "2026-09.md", GOOD)
     write(folder, "2026-09-second-try.md", GOOD)
-    parsed = read_quoteactions(folder, tmp_path, md)
+    parsed = read_quoteactions(folder, tmp_path)
     assert messages(parsed.problems) == [
         "content/quoteactions/2026-09-second-try.md [Month]: 2026-09 already has a QuoteAction in "
         "content/quoteactions/2026-09.md. "
@@ -130,33 +122,33 @@ def test_two_files_for_one_month_are_an_error(tmp_path, md):
     assert list(parsed.by_month) == ["2026-09"]
 
 
-def test_months_come_newest_first(tmp_path, md):
+def test_months_come_newest_first(tmp_path):
     folder = tmp_path / "content/quoteactions"
     write(folder, "2026-10.md", GOOD.replace("Month: 2026-09", "Month: 2026-10"))
     write(folder, "2026-09.md", GOOD)
     write(folder, "2026-11.md", GOOD.replace("Month: 2026-09", "Month: 2026-11"))
-    parsed = read_quoteactions(folder, tmp_path, md)
+    parsed = read_quoteactions(folder, tmp_path)
     assert list(parsed.by_month) == ["2026-11", "2026-10", "2026-09"]
     assert parsed.problems == ()
 
 
-def test_load_raises_every_problem_at_once(tmp_path, md):
+def test_load_raises_every_problem_at_once(tmp_path):
     folder = tmp_path / "content/quoteactions"
     write(folder, "2026-09.md", GOOD.replace("Quote_author: Helen Keller\n", ""))
     write(folder, "2026-10.md", GOOD)
     with pytest.raises(ContentErrors) as raised:
-        load_quoteactions(folder, tmp_path, md)
+        load_quoteactions(folder, tmp_path)
     text = str(raised.value)
     assert "2 problems in the content:" in text
     assert "content/quoteactions/2026-09.md [Quote_author]: missing or empty." in text
     assert "content/quoteactions/2026-10.md [Month]: says 2026-09 but the file is named 2026-10.md." in text
 
 
-def test_quote_text_is_kept_as_text_for_templates_to_escape(md):
+def test_quote_text_is_kept_as_text_for_templates_to_escape():
     text = GOOD.replace(
         "Alone we can do so little; together we can do so much.", "Less <script>alert(1)</script> & more"
     )
-    quoteaction, _ = parse_quoteaction("content/quoteactions/2026-09.md", text, md)
+    quoteaction, _ = parse_quoteaction("content/quoteactions/2026-09.md", text)
     assert quoteaction.quote == "Less <script>alert(1)</script> & more"
 
 
@@ -170,9 +162,9 @@ PROMPTS = """\
 """
 
 
-def test_prompts_file_is_read_with_markdown(tmp_path, md):
+def test_prompts_file_is_read_with_markdown(tmp_path):
     write(tmp_path / "content", "connector-prompts.yaml", PROMPTS)
-    prompts = load_connector_prompts(tmp_path / "content/connector-prompts.yaml", tmp_path, md)
+    prompts = load_connector_prompts(tmp_path / "content/connector-prompts.yaml", tmp_path)
     assert [p.id for p in prompts] == ["introduce-two-peers", "pass-on-a-link"]
     assert prompts[0].text_html == "Introduce two people who <em>should</em> know each other."
     assert prompts[0].categories == ("Introductions",)
@@ -182,8 +174,43 @@ def test_prompts_file_is_read_with_markdown(tmp_path, md):
     )
 
 
-def test_missing_prompts_file_means_no_prompts(tmp_path, md):
-    assert load_connector_prompts(tmp_path / "content/connector-prompts.yaml", tmp_path, md) == ()
+def test_a_prompt_that_starts_like_a_metadata_line_is_kept_whole(tmp_path):
+    # Issue 14: the converter with Python-Markdown's meta extension made this an empty <p></p>.
+    write(
+        tmp_path / "content",
+        "connector-prompts.yaml",
+        """\
+        - id: think-of-two
+          text: "Tip: think of two people who should meet."
+        - id: note
+          text: |
+            Note: **one** introduction a week.
+            Month: 2026-09 is not a field here either.
+        """,
+    )
+    prompts = load_connector_prompts(tmp_path / "content/connector-prompts.yaml", tmp_path)
+    assert prompts[0].text_html == "Tip: think of two people who should meet."
+    assert prompts[0].text_plain == "Tip: think of two people who should meet."
+    assert prompts[1].text_html == (
+        "Note: <strong>one</strong> introduction a week.\nMonth: 2026-09 is not a field here either."
+    )
+
+
+def test_a_quoteaction_reads_its_header_and_keeps_field_like_lines_of_its_action():
+    text = GOOD.replace("Your action is to", "Tip: your action is to")
+    quoteaction, problems = parse_quoteaction("content/quoteactions/2026-09.md", text)
+    assert problems == []
+    assert quoteaction.action_html.startswith("<p>Tip: your action is to <strong>invite</strong>")
+
+
+def test_merge_tags_in_an_action_survive_markdown():
+    text = GOOD.replace("Your action is to", "*|FNAME|*, your action is to")
+    quoteaction, _ = parse_quoteaction("content/quoteactions/2026-09.md", text)
+    assert quoteaction.action_html.startswith("<p>*|FNAME|*, your action is to")
+
+
+def test_missing_prompts_file_means_no_prompts(tmp_path):
+    assert load_connector_prompts(tmp_path / "content/connector-prompts.yaml", tmp_path) == ()
 
 
 @pytest.mark.parametrize(
@@ -227,9 +254,9 @@ def test_missing_prompts_file_means_no_prompts(tmp_path, md):
         ),
     ],
 )
-def test_each_bad_prompts_file_is_reported(tmp_path, md, text, expected):
+def test_each_bad_prompts_file_is_reported(tmp_path, text, expected):
     write(tmp_path / "content", "connector-prompts.yaml", text)
-    _, problems = read_connector_prompts(tmp_path / "content/connector-prompts.yaml", tmp_path, md)
+    _, problems = read_connector_prompts(tmp_path / "content/connector-prompts.yaml", tmp_path)
     assert messages(problems) == [expected]
     with pytest.raises(ContentError):
-        load_connector_prompts(tmp_path / "content/connector-prompts.yaml", tmp_path, md)
+        load_connector_prompts(tmp_path / "content/connector-prompts.yaml", tmp_path)

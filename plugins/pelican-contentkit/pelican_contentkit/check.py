@@ -14,6 +14,7 @@ import fnmatch
 import json
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from typing import Any
 from pelican_contentkit.content_checks import MARKDOWN_EXTENSIONS
 from pelican_contentkit.errors import ContentError, ContentErrors
 from pelican_contentkit.pelican_api import init_logging, run_pelican
-from pelican_contentkit.problems import CHECK_ONLY_SETTING, ReadingFinished
+from pelican_contentkit.problems import CHECK_ONLY_SETTING, ReadingFinished, ledger, sorted_warnings
 
 
 def check_overrides(output_path: str | Path, today: date | None = None) -> dict[str, Any]:
@@ -38,10 +39,17 @@ def check_overrides(output_path: str | Path, today: date | None = None) -> dict[
     return overrides
 
 
-def check_content(
+@dataclass(frozen=True)
+class CheckReport:
+    problems: list[ContentError]  # what stops the build
+    warnings: list[ContentError]  # what builds but may not show as meant (the Markdown migration)
+
+
+def check_report(
     settings_file: str | Path, overrides: dict[str, Any] | None = None, today: date | None = None
-) -> list[ContentError]:
-    """Every problem in the content of the site ``settings_file`` describes, in file and line order."""
+) -> CheckReport:
+    """Every problem and every warning about the content of the site ``settings_file``
+    describes, each in file and line order."""
     from pelican.settings import read_settings
 
     with tempfile.TemporaryDirectory(prefix="content-check-") as output:
@@ -49,19 +57,32 @@ def check_content(
             settings = read_settings(
                 str(settings_file), override={**(overrides or {}), **check_overrides(output, today)}
             )
+        except ContentError as error:  # a bad setting
+            return CheckReport([error], [])
+        problems: list[ContentError] = []
+        try:
             run_pelican(settings)
         except ReadingFinished:
-            return []
+            pass
         except ContentErrors as errors:
-            return list(errors.errors)
+            problems = list(errors.errors)
         except ContentError as error:  # a bad setting, raised before the reading
-            return [error]
-    # Nothing stopped the run: the kit's gate is not connected (no plugin of the kit is loaded).
-    return []
+            return CheckReport([error], [])
+    # Nothing stopped the run when the kit's gate is not connected (no plugin of the kit is loaded).
+    found = ledger(settings)
+    return CheckReport(problems, sorted_warnings(found) if found is not None else [])
+
+
+def check_content(
+    settings_file: str | Path, overrides: dict[str, Any] | None = None, today: date | None = None
+) -> list[ContentError]:
+    """Every problem in the content of the site ``settings_file`` describes, in file and line order."""
+    return check_report(settings_file, overrides, today).problems
 
 
 def run_check(settings_file: str | Path, content: str | Path | None, output_format: str, today: date) -> int:
-    """The ``invoke check`` command: print the problems, return the exit code."""
+    """The ``invoke check`` command: print the problems and warnings, return the exit code
+    (1 when there are problems; warnings alone do not fail the check)."""
     import logging
     import sys
 
@@ -71,26 +92,47 @@ def run_check(settings_file: str | Path, content: str | Path | None, output_form
     init_logging(level=logging.WARNING)
     override = {"PATH": str(Path(content).resolve())} if content else {}
     if content and not Path(content).is_dir():
-        problems = [
-            ContentError(content, None, "is not a folder", "pass the content folder, e.g. --content content")
-        ]
+        report = CheckReport(
+            [
+                ContentError(
+                    content, None, "is not a folder", "pass the content folder, e.g. --content content"
+                )
+            ],
+            [],
+        )
     else:
-        problems = check_content(settings_file, override, today)
-    print(format_json(problems) if output_format == "json" else format_text(problems))
-    return 1 if problems else 0
+        report = check_report(settings_file, override, today)
+    if output_format == "json":
+        print(format_json(report.problems, report.warnings))
+    else:
+        print(format_text(report.problems, report.warnings))
+    return 1 if report.problems else 0
 
 
-def format_text(problems: Sequence[ContentError]) -> str:
+def format_text(problems: Sequence[ContentError], warnings: Sequence[ContentError] = ()) -> str:
+    lines = []
     if not problems:
-        return "Content check: no problems found."
-    count = len(problems)
-    lines = [f"Content check: {count} problem{'s' if count != 1 else ''} found."]
-    lines += [f"  {problem.message}" for problem in problems]
+        lines.append("Content check: no problems found.")
+    else:
+        count = len(problems)
+        lines.append(f"Content check: {count} problem{'s' if count != 1 else ''} found.")
+        lines += [f"  {problem.message}" for problem in problems]
+    if warnings:
+        count = len(warnings)
+        lines.append(f"{count} warning{'s' if count != 1 else ''} (the build goes on):")
+        lines += [f"  {warning.message}" for warning in warnings]
     return "\n".join(lines)
 
 
-def format_json(problems: Sequence[ContentError]) -> str:
-    return json.dumps({"problems": [p.as_dict() for p in problems], "count": len(problems)}, indent=2)
+def format_json(problems: Sequence[ContentError], warnings: Sequence[ContentError] = ()) -> str:
+    return json.dumps(
+        {
+            "problems": [p.as_dict() for p in problems],
+            "count": len(problems),
+            "warnings": [w.as_dict() for w in warnings],
+        },
+        indent=2,
+    )
 
 
 def markdown_files(content: Path, folders: Sequence[str], ignore: Sequence[str]) -> list[Path]:

@@ -33,8 +33,12 @@ from zoneinfo import ZoneInfo
 from pelican_contentkit import problems as ledger_module
 from pelican_contentkit.errors import ContentError
 from pelican_contentkit.header import Header, scan_header
+from pelican_contentkit.migration import migration_warnings
 
 MARKDOWN_EXTENSIONS = frozenset({".md", ".markdown", ".mkd", ".mdown"})
+# What Pelican calls the reader of files the gfm_reader plugin read (its class is GfmReader):
+# their Markdown is looked at for syntax only Python-Markdown understood.
+GFM_READER_NAME = "gfm"
 # Pelican's own metadata fields.
 PELICAN_FIELDS = frozenset(
     {
@@ -158,6 +162,7 @@ def check_generators(generators: Sequence[Any]) -> None:
 
     today = _today(settings)
     known = PELICAN_FIELDS | found.plugin_fields
+    warnings: list[ContentError] = []
     for source in sources:
         if not source.header.fields and not source.text.strip():
             continue  # reported as empty
@@ -166,6 +171,8 @@ def check_generators(generators: Sequence[Any]) -> None:
             continue
         html = getattr(source.content, "_content", "") or ""
         problems += body_problems(source, content_root, html)
+        if source.content.metadata.get("reader") == GFM_READER_NAME:
+            warnings += migration_warnings(source.label, source.text)
         if source.kind == "article" and source.value("status").lower() != "draft" and not html.strip():
             problems.append(
                 ContentError(
@@ -178,6 +185,7 @@ def check_generators(generators: Sequence[Any]) -> None:
             )
     problems += address_problems([s for s in sources if s.content is not None])
     ledger_module.report(context, problems)
+    ledger_module.warn(context, warnings)
 
 
 def _source(

@@ -1,10 +1,11 @@
 """The metadata header of a Markdown file as the author wrote it: field names with their
-line numbers.
+line numbers, and the header and body split as Pelican's Markdown reader splits them.
 
 Pelican's Markdown reader keeps every field (unknown ones too) but not where it was
 written; the content check needs the line to point at, and the name as spelt. This is a
 scan of the header lines only, read as Python-Markdown's ``meta`` extension reads them;
-bodies are never parsed here.
+bodies are never parsed here. :func:`read_header` is the same scan for readers: the GFM reader
+and the plugins' data files (QuoteActions, newsletter notes) read their header with it.
 """
 
 from __future__ import annotations
@@ -35,26 +36,90 @@ class Header:
         return field.line if field else None
 
 
+@dataclass(frozen=True)
+class MetadataHeader:
+    """A file split as Python-Markdown's ``meta`` extension splits it (the header Pelican's
+    Markdown reader reads): each field's definitions in order, and the body below."""
+
+    definitions: dict[str, list[str]]  # lowercase name -> each definition, continuation lines after "\n"
+    body: str
+    body_line: int = 1  # the line number of the body's first line in the file
+
+
+HEADER_BEGIN = re.compile(r"^-{3}")  # as the meta extension matches them: the start of the line
+HEADER_END = re.compile(r"^(-{3}|\.{3})")
+CONTINUATION = re.compile(r"^ {4,}(.*)$")
+
+
+def read_header(text: str) -> MetadataHeader:
+    """The metadata header at the top of ``text`` and the body below it.
+
+    Lines ``Name: value`` up to the first blank line (an optional ``---`` line before, a
+    ``---`` or ``...`` line after); a line indented four spaces or more continues the
+    definition above it. A first line of another form means the file has no header: all of
+    it is body.
+    """
+    entries, body_index, _ = _split(text)
+    definitions: dict[str, list[str]] = {}
+    last_key = None
+    for _, key, value in entries:
+        if key is None:
+            if last_key is not None:
+                values = definitions[last_key]
+                values[-1] = f"{values[-1]}\n{value}" if values[-1] else value
+            continue
+        definitions.setdefault(key, []).append(value)
+        last_key = key
+    return MetadataHeader(definitions, "\n".join(text.split("\n")[body_index:]), body_index + 1)
+
+
 def scan_header(text: str) -> Header:
     """The fields at the top of ``text`` (as :func:`~pelican_contentkit.reading.read_content_file`
-    returns it) and the line number its body starts on."""
-    lines = text.split("\n")
+    returns it) and the line number its body starts on. A field written twice is the last
+    one; a continuation line is joined to its field's value with a space."""
+    entries, _, body_first_line = _split(text)
     fields: dict[str, Field] = {}
-    index = 1 if lines and lines[0].strip() == "---" else 0
+    last_key = None
+    for line, key, value in entries:
+        if key is None:
+            if last_key is not None:
+                previous = fields[last_key]
+                fields[last_key] = Field(f"{previous.value} {value}".strip(), previous.line)
+            continue
+        fields[key] = Field(value, line)
+        last_key = key
+    return Header(fields, body_first_line)
+
+
+def _split(text: str) -> tuple[list[tuple[int, str | None, str]], int, int]:
+    """The header's lines as (line number, lowercase field name or None for a continuation
+    line, stripped value), the index of the body's first line in ``text.split("\\n")``, and
+    the line number :attr:`Header.body_first_line` reports."""
+    lines = text.split("\n")
+    entries: list[tuple[int, str | None, str]] = []
+    index = 1 if lines and HEADER_BEGIN.match(lines[0]) else 0
     last_key = None
     while index < len(lines):
-        line = lines[index]
-        if not line.strip() or line.strip() in ("---", "..."):
-            index += 1 if line.strip() in ("---", "...") else 0
-            break
+        line = lines[index].expandtabs(4)
+        if not line.strip() or HEADER_END.match(line):
+            return entries, index + 1, index + 1 + (0 if not line.strip() else 1)
         match = HEADER_LINE.match(line)
+        continuation = CONTINUATION.match(line)
         if match:
             last_key = match.group(1).lower()
-            fields[last_key] = Field(match.group(2), index + 1)
-        elif line.startswith("    ") and last_key:
-            previous = fields[last_key]
-            fields[last_key] = Field(f"{previous.value} {line.strip()}".strip(), previous.line)
+            entries.append((index + 1, last_key, match.group(2)))
+        elif continuation and last_key:
+            entries.append((index + 1, None, continuation.group(1).strip()))
         else:
-            break
+            return entries, index, index + 1
         index += 1
-    return Header(fields, index + 1)
+    return entries, index, index + 1
+
+
+def header_fields(header: MetadataHeader) -> dict[str, str]:
+    """Each field of a data file's header as one string: its lines (continuation lines, and
+    the lines of a field written twice) joined with spaces."""
+    return {
+        key: " ".join(line.strip() for value in values for line in value.split("\n")).strip()
+        for key, values in header.definitions.items()
+    }

@@ -1,51 +1,32 @@
-"""Markdown for QuoteAction bodies and prompt texts, configured like Pelican's reader."""
+"""Markdown for the small pieces the plugins convert: QuoteAction actions, connector prompt
+texts, newsletter notes. The site's engine (:mod:`pelican_contentkit.gfm`), as for articles.
+
+A piece is converted as it is: no header is read from it (a prompt ``Tip: think of two
+people`` is text, not a field), and Mailchimp merge tags (``*|UNSUB|*``) are kept as written.
+Data files with a header (QuoteActions, newsletter notes) read it first with
+:func:`pelican_contentkit.header.read_header`, as the site's reader reads an article's.
+Headings in a piece get no ``id``: the piece is shown inside a page that has its own.
+"""
 
 from __future__ import annotations
 
-import copy
 import html
 import re
-from typing import Any, cast
 
-from markdown import Markdown
+from pelican_contentkit import gfm
 
 _TAG = re.compile(r"<[^>]+>")
-_ONE_PARAGRAPH = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
+PIECE = gfm.GfmOptions(heading_ids=False, keep_merge_tags=True)
 
 
-def markdown_from_settings(markdown_settings: dict[str, Any], with_metadata: bool = False) -> Markdown:
-    """A Markdown converter with the site's MARKDOWN extensions (and the meta extension)."""
-    config = copy.deepcopy(markdown_settings)
-    config.setdefault("extension_configs", {})
-    extensions = list(config.get("extensions", []))
-    for name in config["extension_configs"]:
-        if name not in extensions:
-            extensions.append(name)
-    if with_metadata and "markdown.extensions.meta" not in extensions:
-        extensions.append("markdown.extensions.meta")
-    config["extensions"] = extensions
-    return Markdown(**config)
+def piece_html(text: str) -> str:
+    """A piece of Markdown (an action, a note) as HTML."""
+    return gfm.to_html(text, PIECE).strip()
 
 
-def metadata_fields(md: Markdown) -> dict[str, str]:
-    """The fields the meta extension read in ``md``'s last conversion, each value's lines joined.
-
-    The extension sets ``md.Meta``, which the Markdown stubs do not declare; a converter
-    without the extension is a mistake in the calling code, not in the content.
-    """
-    meta = getattr(md, "Meta", None)
-    if meta is None:
-        raise TypeError("metadata_fields needs a converter with the meta extension (with_metadata=True)")
-    lines_by_key = cast(dict[str, list[str]], meta)
-    return {key: " ".join(line.strip() for line in lines).strip() for key, lines in lines_by_key.items()}
-
-
-def inline_html(md: Markdown, text: str) -> str:
-    """Markdown to HTML without the wrapping <p> of a single paragraph."""
-    md.reset()
-    rendered = md.convert(text.strip())
-    match = _ONE_PARAGRAPH.match(rendered)
-    return match.group(1) if match and "<p>" not in match.group(1) else rendered
+def inline_html(text: str) -> str:
+    """A piece of Markdown as HTML, without the wrapping <p> of a single paragraph."""
+    return gfm.inline_html(text, PIECE)
 
 
 def html_to_text(rendered: str) -> str:

@@ -7,11 +7,13 @@ Pelican's ``Pelican.run`` reads everything (each generator's ``generate_context`
   context every generator shares, ``context[PROBLEMS_KEY]``), and a logging handler on the
   ``pelican`` logger turns every warning or error logged while reading ("Could not process
   ...", "Skipping ...", duplicate items, a plugin's warning) into a problem naming the file;
-- plugins validate what Pelican read and :func:`report` what is wrong;
+- plugins validate what Pelican read and :func:`report` what is wrong, or :func:`warn` about
+  what will build but may not show as the author meant (the Markdown migration warnings);
 - ``get_writer`` is the gate: the handler is taken off, and when there are problems the run
   stops with :class:`~pelican_contentkit.errors.ContentErrors` before a file is written.
   With ``CONTENT_CHECK_ONLY = True`` (``invoke check``) it stops there either way, raising
-  :class:`ReadingFinished` when the content is clean.
+  :class:`ReadingFinished` when the content is clean. Warnings never stop a build: the gate
+  logs them, and the check lists them after the problems.
 
 A feature plugin calls :func:`connect` and :func:`declare_fields` from its ``register()``.
 The ledger lives in one build's settings; nothing here outlives a build.
@@ -95,6 +97,7 @@ class ContentProblems:
         self.plugin_fields = frozenset(fields)
         self.reported: list[ContentError] = []
         self.logged: list[LoggedProblem] = []
+        self.warnings: list[ContentError] = []
         self.open = True
         # The raw text of each article and page looked at (for the header scan), by path.
         self.texts: dict[str, str | ContentError] = {}
@@ -180,6 +183,26 @@ def report(settings_or_context: dict[str, Any], problems: Iterable[ContentError]
     raise problems[0] if len(problems) == 1 else ContentErrors(problems)
 
 
+def warn(settings_or_context: dict[str, Any], warnings: Iterable[ContentError]) -> None:
+    """Warnings about the build being read: they name a file and line like problems, and
+    never stop the build. Outside such a build they are logged at once."""
+    warnings = list(warnings)
+    found = ledger(settings_or_context)
+    if found is not None and found.open:
+        found.warnings += warnings
+        return
+    for warning in warnings:
+        logger.warning("%s warning: %s", LOG_PREFIX, warning.message)
+
+
+def sorted_warnings(found: ContentProblems) -> list[ContentError]:
+    """The ledger's warnings once each, in file and line order."""
+    unique: dict[str, ContentError] = {}
+    for warning in found.warnings:
+        unique.setdefault(warning.message, warning)
+    return sorted(unique.values(), key=lambda w: (w.path or "", w.line or 0, w.problem))
+
+
 def raw_text(settings_or_context: dict[str, Any], path: str | Path) -> str:
     """The raw text of an article or page, read once per build by the kit's reader (for the
     header scan: field names as spelt and their lines). Raises ContentError when the file
@@ -262,6 +285,9 @@ def gate(pelican_object: Pelican) -> None:
     problems.texts.clear()
     found = problems.all()
     check_only = bool(pelican_object.settings.get(CHECK_ONLY_SETTING))
+    if not check_only:  # the check lists them itself
+        for warning in sorted_warnings(problems):
+            logger.warning("%s warning: %s", LOG_PREFIX, warning.message)
     if found and pelican_object.settings.get(MODE_SETTING, "stop") == "warn" and not check_only:
         logged = {id(problem) for problem in problems.logged}  # Pelican showed those itself
         for problem in found:

@@ -1,6 +1,5 @@
 """Fast builds: Networker's build-speed plugin.
 
-- Markdown is converted in worker processes on every core (:mod:`pelican.plugins.fastbuild.reading`);
 - a rebuild renders only the pages whose inputs changed (:mod:`pelican.plugins.fastbuild.writing`),
   when Pelican's content cache is on (``CACHE_CONTENT`` / ``LOAD_CONTENT_CACHE``);
 - otherwise pages are rendered on every core once every generator has written
@@ -19,8 +18,5 @@ from . import handlers
 
 def register():
     signals.get_generators.connect(handlers.begin_build)
-    signals.readers_init.connect(handlers.use_parallel_markdown_reader)
-    signals.article_generator_init.connect(handlers.start_reading)
-    signals.page_generator_init.connect(handlers.add_generator)
     signals.get_writer.connect(handlers.provide_writer)
     signals.finalized.connect(handlers.end_build)

@@ -15,9 +15,6 @@ touches them: it calls the functions and classes here. What they rely on:
 - ``Writer._open_w(filename, encoding, override=False)`` and the writer's
   ``_written_files`` and ``_overridden_files``: :class:`Writer` overrides the one and reads
   the others so a page can be left as it is with Pelican's bookkeeping done as for a write.
-- ``MarkdownReader._parse_metadata(self, meta)``, copied (with the formatted fields already
-  converted) by :func:`markdown_metadata`, with ``pelican.readers.DUPLICATES_DEFINITIONS_ALLOWED``
-  and Pelican's reader logger so its warnings read as Pelican's.
 
 :func:`unsupported_reason` says whether this Pelican is one fastbuild was tested with
 (:data:`TESTED_PELICAN_VERSIONS`) and still has every internal above in the expected
@@ -34,13 +31,11 @@ import contextlib
 import hashlib
 import importlib
 import inspect
-import logging
 import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pelican
-from pelican import readers as pelican_readers
 from pelican import writers as pelican_writers
 from pelican.contents import Article, Content, Page
 
@@ -54,7 +49,6 @@ LOCAL_SITEURL = "localsiteurl"
 
 # Digests of the Pelican code that fastbuild copies or overrides, as in the tested releases.
 COPIED_SOURCES = {
-    "pelican.readers.MarkdownReader._parse_metadata": "e1202112921456fbdc2d088c36c0e8d79b4dce04",
     "pelican.writers.Writer._open_w": "09faec15f711505d64c76cf5265ae2ebe5f6d485",
 }
 
@@ -75,9 +69,6 @@ EXPECTED_PARAMETERS = {
         "url",
         "kwargs",
     ),
-    "pelican.readers.MarkdownReader.read": ("self", "source_path"),
-    "pelican.readers.MarkdownReader._parse_metadata": ("self", "meta"),
-    "pelican.readers.BaseReader.process_metadata": ("self", "name", "value"),
 }
 
 
@@ -111,10 +102,6 @@ def missing_internals() -> list[str]:
         for cls in (Article, Page)
         if "get_content" in cls.__dict__
     ]
-    if not isinstance(getattr(pelican_readers, "DUPLICATES_DEFINITIONS_ALLOWED", None), dict):
-        problems.append("no dict pelican.readers.DUPLICATES_DEFINITIONS_ALLOWED")
-    if not isinstance(getattr(pelican_readers, "logger", None), logging.Logger):
-        problems.append("no logger pelican.readers.logger")
     problems += _content_probe() + _writer_probe() + _changed_copies()
     return problems
 
@@ -239,35 +226,3 @@ class Writer(pelican_writers.Writer):
             self._written_files.add(filename)
             return open(os.devnull, "w", encoding=encoding)  # Pelican closes it
         return super()._open_w(filename, encoding, override)
-
-
-# ---------------------------------------------------------------- the Markdown reader
-
-
-def markdown_metadata(
-    reader: pelican_readers.MarkdownReader,
-    meta: dict[str, list[str]],
-    formatted: dict[str, str],
-    source_path: str,
-) -> dict[str, Any]:
-    """``MarkdownReader._parse_metadata`` (Pelican 4.12), with the formatted fields' HTML given
-    (``formatted``, by raw field name) instead of converted here."""
-    formatted_fields = reader.settings["FORMATTED_FIELDS"]
-    output = {}
-    for raw_name, value in meta.items():
-        name = raw_name.lower()
-        if name in formatted_fields:
-            output[name] = reader.process_metadata(name, formatted[raw_name])
-        elif not pelican_readers.DUPLICATES_DEFINITIONS_ALLOWED.get(name, True):
-            if len(value) > 1:
-                pelican_readers.logger.warning(
-                    "Duplicate definition of `%s` for %s. Using first one.",
-                    name,
-                    source_path,
-                )
-            output[name] = reader.process_metadata(name, value[0])
-        elif len(value) > 1:
-            output[name] = reader.process_metadata(name, value)
-        else:
-            output[name] = reader.process_metadata(name, value[0])
-    return output

@@ -11,9 +11,7 @@ There fastbuild decides, once for the build, whether it runs:
   (:func:`pelican.plugins.fastbuild.compat.unsupported_reason`); on any other, it logs one
   warning naming the version and the build is plain Pelican's.
 
-Whatever a build leaves behind (worker processes, when it raised before ``finalized``) is
-stopped when the next build starts, at ``finalized`` and at interpreter exit. fastbuild's
-one patch of a Pelican class lives only while a page renders
+fastbuild's one patch of a Pelican class lives only while a page renders
 (:func:`pelican.plugins.fastbuild.compat.watching_bodies`).
 """
 
@@ -23,7 +21,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from . import compat, reading, writing
+from . import compat, writing
 
 logger = logging.getLogger(__name__)
 LOG_PREFIX = "[fastbuild]"
@@ -41,26 +39,7 @@ _build: Build | None = None
 
 def begin_build(pelican_object) -> type | None:
     """``get_generators``: a build starts; fastbuild's last generator when it runs."""
-    reading.stop_workers()  # the previous build raised before its finalized
     return writing.RenderKeptPages if _begin(pelican_object.settings).on else None
-
-
-def use_parallel_markdown_reader(readers) -> None:
-    """``readers_init``."""
-    if _runs(readers.settings):
-        reading.use_parallel_markdown_reader(readers)
-
-
-def start_reading(generator) -> None:
-    """``article_generator_init``."""
-    if _runs(generator.settings):
-        reading.start_build(generator)
-
-
-def add_generator(generator) -> None:
-    """``page_generator_init``."""
-    if _runs(generator.settings):
-        reading.add_generator(generator)
 
 
 def provide_writer(pelican_object) -> type | None:
@@ -69,14 +48,13 @@ def provide_writer(pelican_object) -> type | None:
 
 
 def end_build(pelican_object) -> None:
-    """``finalized``: render what was kept for the end, keep the render cache, stop the workers."""
+    """``finalized``: render what was kept for the end, keep the render cache."""
     global _build
     build = _build
     try:
         if build is not None and build.on and build.settings is pelican_object.settings:
             writing.finish_build(pelican_object)
     finally:
-        reading.stop_workers()
         _build = None
 
 
@@ -96,9 +74,8 @@ def _begin(settings: dict[str, Any]) -> Build:
 
 
 def _runs(settings: dict[str, Any]) -> bool:
-    """Whether fastbuild runs in the build these settings belong to. Generators made without
-    ``Pelican.run`` (as a reading-only run may make them) start a build of their own; their
-    reading stops the workers of the one before (:func:`reading.start_build`)."""
+    """Whether fastbuild runs in the build these settings belong to (a writer asked for
+    without ``Pelican.run`` starts a build of its own)."""
     build = _build
     if build is None or build.settings is not settings:
         build = _begin(settings)

@@ -11,7 +11,7 @@ from pelican_contentkit.errors import ContentError
 from pelican_contentkit.settings import SettingsSpec
 
 DEFAULTS: dict[str, Any] = {
-    # Processes that convert Markdown and render pages, the build process included:
+    # Processes that render pages, the build process included:
     # 0 = one per core, 1 = everything in the build process.
     "FASTBUILD_WORKERS": 0,
     # Skip rendering pages whose inputs did not change (needs CACHE_CONTENT to record,
@@ -32,7 +32,7 @@ def _workers_are_not_negative(values: Mapping[str, Any]) -> Iterator[ContentErro
             None,
             "FASTBUILD_WORKERS",
             f"must be a whole number of processes, not {values['FASTBUILD_WORKERS']!r}",
-            "use 0 (one per core), 1 (no worker processes) or more",
+            "use 0 (one per core), 1 (everything in the build process) or more",
         )
 
 

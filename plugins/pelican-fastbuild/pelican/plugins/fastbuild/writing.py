@@ -53,7 +53,6 @@ from pelican_contentkit.problems import gate as content_gate
 
 from . import compat
 from .fingerprint import Fingerprinter, Unstable, body_digest, content_key, digest_of
-from .reading import stop_workers
 from .rendering import JobMaker, PageJob, render_job, render_jobs
 from .settings import fastbuild_settings
 
@@ -66,7 +65,7 @@ RECORDS_FORMAT = 1
 CONTEXT_KEYS_LEFT_OUT = frozenset({compat.LOCAL_SITEURL, "output_file", "static_links"})
 # Mappings Pelican fills in file-system order, which differs from run to run: taken sorted.
 CONTEXT_KEYS_UNORDERED = frozenset({"generated_content", "static_content"})
-LIBRARIES = ("pelican", "jinja2", "markdown", "markupsafe")
+LIBRARIES = ("pelican", "jinja2", "markdown", "cmarkgfm", "markupsafe")
 
 
 @dataclass(frozen=True)
@@ -382,7 +381,6 @@ class RenderKeptPages(Generator):
 
     def generate_output(self, writer) -> None:
         if isinstance(writer, FastWriter):
-            stop_workers(None)  # Markdown is all read: no reading threads when the build forks
             writer.render_kept_pages()
 
 
@@ -409,7 +407,6 @@ def finish_build(pelican_object) -> None:
     (a plugin listed after fastbuild writes after it), then keep the render cache's records."""
     for writer in getattr(pelican_object, "fastbuild_writers", ()):
         if writer.jobs:
-            stop_workers(None)
             writer.render_kept_pages()
     pelican_object.fastbuild_writers = []
     save_render_cache(pelican_object)

@@ -12,7 +12,7 @@ from pelican.plugins.quoteaction.parsing import missing_quoteaction_problems
 from pelican_contentkit import templates
 from pelican_contentkit.errors import ContentError, ContentErrors
 from pelican_contentkit.folders import keep_out_of_articles_and_pages
-from pelican_contentkit.markup import html_to_text, markdown_from_settings
+from pelican_contentkit.markup import html_to_text
 from pelican_contentkit.months import month_of
 from pelican_contentkit.paths import site_label, site_path, site_root
 from pelican_contentkit.problems import has_problems, report
@@ -60,11 +60,9 @@ class NewsletterGenerator(Generator):
     def generate_context(self) -> None:
         self.newsletter = newsletter_settings(self.settings)
         site_url = self.settings["SITEURL"]
-        md = markdown_from_settings(self.settings["MARKDOWN"], with_metadata=True)
         overrides, problems = read_overrides(
             Path(self.path) / self.newsletter.path,
             site_root(self.settings),
-            md,
             self.settings.get("TIMEZONE", "UTC"),
         )
         articles = self.context.get("articles", [])

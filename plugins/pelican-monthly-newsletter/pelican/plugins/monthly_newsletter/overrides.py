@@ -7,10 +7,9 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from markdown import Markdown
-
 from pelican_contentkit.errors import ContentError
-from pelican_contentkit.markup import html_to_text, metadata_fields
+from pelican_contentkit.header import header_fields, read_header
+from pelican_contentkit.markup import html_to_text, piece_html
 from pelican_contentkit.months import month_problem
 from pelican_contentkit.reading import read_content_file
 
@@ -33,9 +32,10 @@ NO = frozenset({"no", "false", "0", "off"})
 
 
 def parse_override(
-    label: str, text: str, md: Markdown, timezone: str
+    label: str, text: str, timezone: str
 ) -> tuple[NewsletterOverride | None, list[ContentError]]:
-    """(NewsletterOverride or None, problems) for one override file."""
+    """(NewsletterOverride or None, problems) for one override file: its header as an
+    article's, the editor's note below it in the site's Markdown."""
     problems: list[ContentError] = []
     month = Path(label).stem
     bad_name = month_problem(month)
@@ -45,9 +45,9 @@ def parse_override(
                 label, "file name", bad_name, "name the file after the issue's month, e.g. 2026-11.md"
             )
         )
-    md.reset()
-    note_html = md.convert(text).strip()
-    meta = metadata_fields(md)
+    header = read_header(text)
+    note_html = piece_html(header.body)
+    meta = header_fields(header)
     for key in sorted(set(meta) - set(FIELDS)):
         guess = difflib.get_close_matches(key, FIELDS, n=1)
         fix = (
@@ -129,7 +129,7 @@ def parse_override(
 
 
 def read_overrides(
-    folder: Path, label_root: Path, md: Markdown, timezone: str
+    folder: Path, label_root: Path, timezone: str
 ) -> tuple[dict[str, NewsletterOverride], list[ContentError]]:
     """({month: NewsletterOverride}, problems) for every file in ``folder``."""
     found: dict[str, NewsletterOverride] = {}
@@ -145,7 +145,7 @@ def read_overrides(
             except ContentError as error:
                 problems.append(error)
                 continue
-            override, file_problems = parse_override(label, text, md, timezone)
+            override, file_problems = parse_override(label, text, timezone)
             problems += file_problems
             if override is not None:
                 found[override.month] = override

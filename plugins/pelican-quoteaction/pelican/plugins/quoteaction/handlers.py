@@ -15,7 +15,7 @@ from pelican.generators import Generator
 from pelican_contentkit import templates
 from pelican_contentkit.errors import ContentError
 from pelican_contentkit.folders import keep_out_of_articles_and_pages
-from pelican_contentkit.markup import html_to_text, inline_html, markdown_from_settings
+from pelican_contentkit.markup import html_to_text, inline_html
 from pelican_contentkit.months import month_of
 from pelican_contentkit.paths import site_root
 from pelican_contentkit.problems import field_line, report
@@ -53,12 +53,11 @@ def attach_to_articles(generator) -> None:
     """``article_generator_finalized``: read the data, report every problem, give every article
     its QuoteAction and prompt."""
     settings = plugin_settings(generator.settings)
-    md = markdown_from_settings(generator.settings["MARKDOWN"], with_metadata=True)
     content_root = Path(generator.path)
     label_root = site_root(generator.settings)  # file names in messages: relative to the site
-    parsed = read_quoteactions(content_root / settings.path, label_root, md)
+    parsed = read_quoteactions(content_root / settings.path, label_root)
     prompts_path = content_root / settings.prompts_file
-    prompts, prompt_problems = read_connector_prompts(prompts_path, label_root, md)
+    prompts, prompt_problems = read_connector_prompts(prompts_path, label_root)
     quoteactions = parsed.by_month
 
     articles = [
@@ -81,7 +80,7 @@ def attach_to_articles(generator) -> None:
 
     facts = [_article_facts(article, label_root) for article in articles]
     custom = {
-        fact.key: _custom_prompt(md, fact.override)
+        fact.key: _custom_prompt(fact.override)
         for fact in facts
         if fact.override and " " in fact.override.strip()
     }
@@ -152,8 +151,8 @@ def _article_facts(article, label_root: Path) -> ArticleFacts:
     )
 
 
-def _custom_prompt(md, text: str) -> ConnectorPrompt:
-    text_html = inline_html(md, text)
+def _custom_prompt(text: str) -> ConnectorPrompt:
+    text_html = inline_html(text)
     return ConnectorPrompt(id=CUSTOM_PROMPT_ID, text_html=text_html, text_plain=html_to_text(text_html))
 
 

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from markdown import Markdown
 
 from pelican_contentkit.errors import ContentError, ContentErrors
-from pelican_contentkit.markup import html_to_text, inline_html, metadata_fields
+from pelican_contentkit.header import header_fields, read_header
+from pelican_contentkit.markup import html_to_text, inline_html, piece_html
 from pelican_contentkit.months import month_problem
 from pelican_contentkit.reading import read_content_file
 
@@ -38,15 +38,13 @@ class ParsedQuoteActions:
     problems: tuple[ContentError, ...]
 
 
-def parse_quoteaction(label: str, text: str, md: Markdown) -> tuple[QuoteAction | None, list[ContentError]]:
-    """Parse one QuoteAction file (``label`` is its path as shown to the author).
-
-    ``md`` must have the meta extension (see markup.markdown_from_settings).
-    """
+def parse_quoteaction(label: str, text: str) -> tuple[QuoteAction | None, list[ContentError]]:
+    """Parse one QuoteAction file (``label`` is its path as shown to the author): its header
+    as an article's, the action below it in the site's Markdown."""
     problems: list[ContentError] = []
-    md.reset()
-    body_html = md.convert(text).strip()
-    meta = metadata_fields(md)
+    header = read_header(text)
+    body_html = piece_html(header.body)
+    meta = header_fields(header)
 
     for key in sorted(meta):
         if key not in QUOTEACTION_FIELDS:
@@ -116,7 +114,7 @@ def parse_quoteaction(label: str, text: str, md: Markdown) -> tuple[QuoteAction 
     )
 
 
-def read_quoteactions(folder: Path, label_root: Path, md: Markdown) -> ParsedQuoteActions:
+def read_quoteactions(folder: Path, label_root: Path) -> ParsedQuoteActions:
     """Every QuoteAction in ``folder`` (``*.md``), keyed by month, newest first, and every problem."""
     problems: list[ContentError] = []
     found: dict[str, QuoteAction] = {}
@@ -143,7 +141,7 @@ def read_quoteactions(folder: Path, label_root: Path, md: Markdown) -> ParsedQuo
                 )
             )
             continue
-        quoteaction, file_problems = parse_quoteaction(label, text, md)
+        quoteaction, file_problems = parse_quoteaction(label, text)
         problems += file_problems
         if quoteaction is not None:
             found[quoteaction.month] = quoteaction
@@ -161,8 +159,8 @@ def _claimed_month(text: str) -> str | None:
     return match.group(1) if match else None
 
 
-def load_quoteactions(folder: Path, label_root: Path, md: Markdown) -> dict[str, QuoteAction]:
-    parsed = read_quoteactions(folder, label_root, md)
+def load_quoteactions(folder: Path, label_root: Path) -> dict[str, QuoteAction]:
+    parsed = read_quoteactions(folder, label_root)
     _raise_all(list(parsed.problems))
     return parsed.by_month
 
@@ -198,7 +196,7 @@ def missing_quoteaction_problems(
 
 
 def read_connector_prompts(
-    path: Path, label_root: Path, md: Markdown
+    path: Path, label_root: Path
 ) -> tuple[tuple[ConnectorPrompt, ...], tuple[ContentError, ...]]:
     """The prompts in the YAML file at ``path`` (none if it does not exist), and every problem."""
     label = _label(path, label_root)
@@ -258,7 +256,7 @@ def read_connector_prompts(
             continue
         assert isinstance(prompt_id, str)  # an entry without problems has a string id
         seen[prompt_id] = number
-        text_html = inline_html(md, entry["text"])
+        text_html = inline_html(entry["text"])
         prompts.append(
             ConnectorPrompt(
                 id=prompt_id,
@@ -314,8 +312,8 @@ def _prompt_entry_problems(label: str, where: str, entry: dict[str, Any]) -> lis
     return problems
 
 
-def load_connector_prompts(path: Path, label_root: Path, md: Markdown) -> tuple[ConnectorPrompt, ...]:
-    prompts, problems = read_connector_prompts(path, label_root, md)
+def load_connector_prompts(path: Path, label_root: Path) -> tuple[ConnectorPrompt, ...]:
+    prompts, problems = read_connector_prompts(path, label_root)
     _raise_all(list(problems))
     return prompts
 

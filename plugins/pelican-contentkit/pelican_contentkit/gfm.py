@@ -1,0 +1,149 @@
+"""GitHub-flavoured Markdown to HTML: the one Markdown engine of a Networker build.
+
+The engine is cmark-gfm, GitHub's C implementation of CommonMark (through ``cmarkgfm``):
+CommonMark with GitHub's tables, strikethrough, autolinks and task lists, plus footnotes
+and smart punctuation. Raw HTML is passed through as written, as Pelican's own Markdown
+reader passes it (the author is trusted; GitHub's ``tagfilter`` extension, which escapes
+``<script>``, ``<iframe>`` and ``<style>``, would break the embeds authors write on purpose).
+
+On top of cmark-gfm, three things the engine does not do:
+
+- every Markdown heading gets an ``id``: the slug of its text (as Python-Markdown's ``toc``
+  extension makes it, so anchors written for the old reader keep working), unique in the
+  page with ``-1``, ``-2`` suffixes;
+- Pelican's link placeholders (``{filename}``, ``{static}``, ``{tag}``, ``|filename|``...)
+  in ``href`` and ``src`` are given back with their braces, which cmark-gfm percent-encodes;
+  Pelican replaces them after reading;
+- with ``keep_merge_tags``, Mailchimp merge tags (``*|UNSUB|*``, ``*|FNAME|*``) come out as
+  written instead of as emphasis.
+
+Pure functions over strings; :class:`GfmOptions` says what to do.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import cmarkgfm
+from cmarkgfm.cmark import Options
+
+EXTENSIONS = ("table", "strikethrough", "autolink", "tasklist")
+
+
+@dataclass(frozen=True)
+class GfmOptions:
+    smart: bool = True  # "quotes" and -- dashes, as Python-Markdown's smarty did
+    footnotes: bool = True
+    heading_ids: bool = True
+    keep_merge_tags: bool = False  # Mailchimp's *|TAG|* survive Markdown
+
+
+DEFAULT = GfmOptions()
+
+_HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.DOTALL)
+# Ids already in the page (footnotes', raw HTML's): a literal start keeps the search fast;
+# a data-id="..." is taken too, which only costs a suffix.
+_IDS = (re.compile(r'id="([^"]*)"'), re.compile(r"id='([^']*)'"))
+_TAG = re.compile(r"<[^>]*>")
+# What cmark-gfm made of a link placeholder at the start of an attribute value: the braces
+# (or bars) are percent-encoded, the word between them is kept.
+_ESCAPED_PLACEHOLDER = re.compile(
+    r'(\s(?:href|src)=")(?:%7B([A-Za-z_]+)%7D|%7C([A-Za-z_]+)%7C)', re.IGNORECASE
+)
+MERGE_TAG = re.compile(r"\*\|[^|\s*][^|\n]{0,98}\|\*")
+_MERGE_TOKEN = "gfmmergetag{}x"
+
+
+def to_html(text: str, options: GfmOptions = DEFAULT) -> str:
+    """``text`` (GitHub-flavoured Markdown) as HTML."""
+    merge_tags: list[str] = []
+    if options.keep_merge_tags:
+        text = _hide_merge_tags(text, merge_tags)
+    flags = Options.CMARK_OPT_UNSAFE
+    if options.smart:
+        flags |= Options.CMARK_OPT_SMART
+    if options.footnotes:
+        flags |= Options.CMARK_OPT_FOOTNOTES
+    rendered: str = cmarkgfm.markdown_to_html_with_extensions(
+        text, options=flags, extensions=list(EXTENSIONS)
+    )
+    if "%7" in rendered:
+        rendered = _ESCAPED_PLACEHOLDER.sub(_placeholder, rendered)
+    if options.heading_ids and "<h" in rendered:
+        rendered = with_heading_ids(rendered)
+    if merge_tags:
+        rendered = _show_merge_tags(rendered, merge_tags)
+    return rendered
+
+
+def inline_html(text: str, options: GfmOptions = DEFAULT) -> str:
+    """``text`` as HTML without the ``<p>`` around it when it is one paragraph (a prompt, a
+    line in a list)."""
+    rendered = to_html(text.strip(), options).strip()
+    if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
+        return rendered[3:-4]
+    return rendered
+
+
+def slug(text: str) -> str:
+    """The id of a heading with this (plain) text: Python-Markdown's ``toc`` slug."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[-\s]+", "-", re.sub(r"[^\w\s-]", "", ascii_text).strip().lower())
+
+
+def unique_ids(slugs: Iterable[str], taken: Iterable[str] = ()) -> list[str]:
+    """Each of ``slugs`` made unique among the others and ``taken``: ``a``, ``a-1``, ``a-2``."""
+    used = set(taken)
+    unique = []
+    for wanted in slugs:
+        base = wanted or "section"
+        candidate, number = base, 0
+        while candidate in used:
+            number += 1
+            candidate = f"{base}-{number}"
+        used.add(candidate)
+        unique.append(candidate)
+    return unique
+
+
+def with_heading_ids(rendered: str) -> str:
+    """``rendered`` with an ``id`` on every heading that has no attributes (those cmark-gfm
+    writes for Markdown headings), unique among the ids already in the page."""
+    headings = list(_HEADING.finditer(rendered))
+    if not headings:
+        return rendered
+    ids = unique_ids(
+        (slug(html.unescape(_TAG.sub("", match.group(2)))) for match in headings),
+        taken=[found for pattern in _IDS for found in pattern.findall(rendered)],
+    )
+    parts = []
+    end = 0
+    for match, heading_id in zip(headings, ids, strict=True):
+        level = match.group(1)
+        parts += [rendered[end : match.start()], f'<h{level} id="{heading_id}">{match.group(2)}</h{level}>']
+        end = match.end()
+    parts.append(rendered[end:])
+    return "".join(parts)
+
+
+def _placeholder(match: re.Match[str]) -> str:
+    attribute, braced, barred = match.groups()
+    return f"{attribute}{{{braced}}}" if braced else f"{attribute}|{barred}|"
+
+
+def _hide_merge_tags(text: str, found: list[str]) -> str:
+    def hide(match: re.Match[str]) -> str:
+        found.append(match.group(0))
+        return _MERGE_TOKEN.format(len(found) - 1)
+
+    return MERGE_TAG.sub(hide, text)
+
+
+def _show_merge_tags(rendered: str, found: list[str]) -> str:
+    for number in range(len(found)):  # the x after the number: token 1 is no prefix of token 10
+        rendered = rendered.replace(_MERGE_TOKEN.format(number), html.escape(found[number], quote=True))
+    return rendered

@@ -1,0 +1,15 @@
+"""GitHub-flavoured Markdown for Pelican's Markdown files (``.md``, ``.markdown``, ``.mkd``,
+``.mdown``), converted by cmark-gfm (:mod:`pelican_contentkit.gfm`).
+
+The header is Pelican's (``Title: ...`` lines up to the first blank line), read as Pelican's
+Markdown reader reads it and processed by Pelican (:mod:`.reader`). ``GFM_READER_ENABLED =
+False`` gives the files back to Pelican's Python-Markdown reader.
+"""
+
+from pelican import signals
+
+from . import reader
+
+
+def register():
+    signals.readers_init.connect(reader.use_gfm_reader)

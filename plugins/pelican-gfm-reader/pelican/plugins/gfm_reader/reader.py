@@ -1,0 +1,108 @@
+"""The reader: Pelican's metadata header, a GitHub-flavoured Markdown body.
+
+Pelican's ``MarkdownReader`` lets Python-Markdown's ``meta`` extension take the header off
+and then processes each field. :class:`GfmReader` does the same with the kit's header reader
+(:func:`pelican_contentkit.header.read_header`, the scan the content check uses for field
+lines), Pelican's own ``process_metadata`` (dates, tags, authors, slugs as Pelican makes
+them) and its rule for fields written twice; the formatted fields (``FORMATTED_FIELDS``,
+``Summary`` by default) and the body are converted by :func:`pelican_contentkit.gfm.to_html`.
+One thing differs on purpose: a continuation line (indented four spaces) continues its
+field's value, where Python-Markdown made it a second value (a list title, a "duplicate" tag
+line).
+
+Pelican registers every direct subclass of ``BaseReader`` for its ``file_extensions`` as soon
+as it is imported; this one has none, and ``readers_init`` gives it the Markdown extensions
+for the builds that load the plugin, unless ``GFM_READER_ENABLED`` is False or ``READERS``
+names a reader for the extension.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, BaseReader
+from pelican.utils import pelican_open
+
+from pelican_contentkit.gfm import to_html
+from pelican_contentkit.header import read_header
+from pelican_contentkit.settings import SettingsSpec
+
+# Pelican's Markdown reader's warnings, under its logger: a field written twice is a
+# problem of the content, as it is with Pelican's reader.
+pelican_logger = logging.getLogger("pelican.readers")
+
+FILE_EXTENSIONS = ("md", "markdown", "mkd", "mdown")  # Pelican's MarkdownReader's
+PLUGIN_NAMES = frozenset({"gfm_reader", __package__})
+DEFAULTS: dict[str, Any] = {
+    # False: Markdown files are read by Pelican's Python-Markdown reader (its MARKDOWN setting).
+    "GFM_READER_ENABLED": True,
+}
+SPEC = SettingsSpec(("GFM_READER_",), DEFAULTS)
+
+
+@dataclass(frozen=True)
+class GfmReaderSettings:
+    enabled: bool
+
+
+def reader_settings(settings: Mapping[str, Any]) -> GfmReaderSettings:
+    return SPEC.load(settings, lambda values: GfmReaderSettings(enabled=values["GFM_READER_ENABLED"]))
+
+
+class GfmReader(BaseReader):
+    """Markdown files: Pelican's header, GitHub-flavoured Markdown below it."""
+
+    enabled = True
+    # None for Pelican's scan of BaseReader's subclasses: use_gfm_reader gives it the Markdown
+    # extensions, per build. A class attribute Pelican reads, never changed.
+    file_extensions: list[str] = []  # noqa: RUF012
+
+    def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
+        with pelican_open(source_path) as text:
+            header = read_header(text.replace("\r\n", "\n").replace("\r", "\n"))
+        return to_html(header.body), self._metadata(header.definitions, source_path)
+
+    def _metadata(self, definitions: dict[str, list[str]], source_path: str) -> dict[str, Any]:
+        """Each field as ``MarkdownReader._parse_metadata`` makes it."""
+        formatted_fields = self.settings["FORMATTED_FIELDS"]
+        metadata: dict[str, Any] = {}
+        for name, values in definitions.items():
+            if name in formatted_fields:
+                metadata[name] = self.process_metadata(name, to_html("\n".join(values)))
+                continue
+            values = [" ".join(value.split("\n")) for value in values]
+            if not DUPLICATES_DEFINITIONS_ALLOWED.get(name, True):
+                if len(values) > 1:
+                    pelican_logger.warning(
+                        "Duplicate definition of `%s` for %s. Using first one.", name, source_path
+                    )
+                metadata[name] = self.process_metadata(name, values[0])
+            elif len(values) > 1:
+                metadata[name] = self.process_metadata(name, values)
+            else:
+                metadata[name] = self.process_metadata(name, values[0])
+        return metadata
+
+
+def use_gfm_reader(readers) -> None:
+    """``readers_init``: the Markdown extensions are read by :class:`GfmReader`."""
+    settings = readers.settings
+    if not listed(settings.get("PLUGINS")) or not reader_settings(settings).enabled:
+        return
+    chosen = settings.get("READERS") or {}
+    for extension in FILE_EXTENSIONS:
+        if extension not in chosen:
+            readers.reader_classes[extension] = GfmReader
+
+
+def listed(plugins: Any) -> bool:
+    """Whether a ``PLUGINS`` setting loads this plugin (signals stay connected once a plugin
+    registered, so a later build in the same process without it reaches this handler too;
+    no ``PLUGINS`` loads every installed namespace plugin)."""
+    if plugins is None:
+        return True
+    names = {plugin if isinstance(plugin, str) else getattr(plugin, "__name__", "") for plugin in plugins}
+    return not names.isdisjoint(PLUGIN_NAMES)
