@@ -90,9 +90,11 @@ class ContentProblems:
 
     Plain data (it is pickled with the context when Pelican caches content)."""
 
-    def __init__(self, content_path: str, fields: Iterable[str]) -> None:
+    def __init__(self, content_path: str, fields: Iterable[str], plugins: Iterable[str] = ()) -> None:
         self.content_path = content_path
         self.plugin_fields = frozenset(fields)
+        # The module names of the plugins this build loaded.
+        self.plugins = frozenset(plugins)
         self.reported: list[ContentError] = []
         self.logged: list[LoggedProblem] = []
         self.open = True
@@ -246,7 +248,7 @@ def start_reading(pelican_object: Pelican) -> None:
             "set it to 'stop' (the default) or 'warn'",
         )
     fields = set().union(*(fields for name, fields in _declared_fields.items() if name in loaded))
-    problems = ContentProblems(str(settings["PATH"]), fields)
+    problems = ContentProblems(str(settings["PATH"]), fields, loaded)
     settings[PROBLEMS_KEY] = problems
     reset_log_deduplication()
     _LogCapture(problems, swallow=mode == "stop" or bool(settings.get(CHECK_ONLY_SETTING))).attach()

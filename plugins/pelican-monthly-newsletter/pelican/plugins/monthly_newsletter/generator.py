@@ -14,6 +14,7 @@ from pelican_contentkit.errors import ContentError, ContentErrors
 from pelican_contentkit.folders import keep_out_of_articles_and_pages
 from pelican_contentkit.markup import html_to_text, markdown_from_settings
 from pelican_contentkit.months import month_of
+from pelican_contentkit.outputs import PlannedOutput
 from pelican_contentkit.paths import site_label, site_path, site_root
 from pelican_contentkit.problems import has_problems, report
 from pelican_contentkit.text import reading_minutes
@@ -277,3 +278,27 @@ def issue_problems(
 
 def get_generators(pelican_object):
     return NewsletterGenerator
+
+
+def planned_outputs(settings, generators):
+    """What the newsletter writes into the output (:func:`pelican_contentkit.outputs.declare_outputs`)."""
+    generator = next((g for g in generators if isinstance(g, NewsletterGenerator)), None)
+    newsletter = getattr(generator, "newsletter", None)
+    if newsletter is None:
+        return []
+    planned = [
+        PlannedOutput(issue.save_as, f"the newsletter issue {issue.month} (NEWSLETTER_SAVE_AS)")
+        for issue in generator.issues
+    ]
+    planned.append(PlannedOutput(newsletter.index_save_as, "the newsletter index (NEWSLETTER_INDEX_SAVE_AS)"))
+    for name, path in (
+        ("NEWSLETTER_FEED_ATOM", newsletter.feed_atom),
+        ("NEWSLETTER_FEED_RSS", newsletter.feed_rss),
+    ):
+        if path:
+            planned.append(PlannedOutput(path, f"the newsletter feed ({name})"))
+    if newsletter.preview and generator.issues:
+        planned.append(
+            PlannedOutput(newsletter.preview_path, "the email preview (NEWSLETTER_PREVIEW_PATH)", folder=True)
+        )
+    return planned
