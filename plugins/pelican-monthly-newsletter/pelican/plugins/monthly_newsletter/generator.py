@@ -10,6 +10,7 @@ from pelican.generators import Generator
 
 from pelican.plugins.quoteaction.parsing import missing_quoteaction_problems
 from pelican_contentkit import templates
+from pelican_contentkit.build import build_stamp, staged_folder
 from pelican_contentkit.errors import ContentError, ContentErrors
 from pelican_contentkit.folders import keep_out_of_articles_and_pages
 from pelican_contentkit.markup import html_to_text, markdown_from_settings
@@ -189,7 +190,13 @@ class NewsletterGenerator(Generator):
         files = {label: site_path(label, self.settings) for label in issue.sources}
         sources = {label: file_hash(path) for label, path in files.items() if path.is_file()}
         record = campaign_record(issue, email, settings.from_name, settings.reply_to, sources)
-        write_campaign(site_path(settings.campaigns_path, self.settings) / issue.month, email, record)
+        stamp = build_stamp(self.settings)
+        if stamp is not None:  # the build whose site these files go with (the publisher checks it)
+            build_id, output = stamp
+            record["build"] = {"id": build_id, "site": site_label(output, self.settings)}
+        # In a clean build, a staged copy swapped in with the site (pelican_contentkit.build).
+        folder = staged_folder(self.settings, site_path(settings.campaigns_path, self.settings))
+        write_campaign(folder / issue.month, email, record)
 
     def _write_preview(self, writer, issue, email: RenderedEmail) -> None:
         """The author's preview: the issue's email as a subscriber gets it, at phone and desktop
