@@ -136,21 +136,26 @@ def _build_locked(settings: dict[str, Any], final_output: Path, verbose: bool) -
 
 
 def unexpected_message(error: BaseException, settings: dict[str, Any]) -> str:
-    """One line for an exception nothing else handled: what it was about (the file it names,
-    or the content file being worked on where the traceback shows one), and what it says."""
+    """One line for an exception nothing else handled: where it happened (the file it names,
+    the template and line, the content file being worked on, as far as the traceback shows
+    them), and what it says."""
     from pelican_contentkit.paths import site_label
 
     named = getattr(error, "filename", None)
-    if not named:
-        for frame, _ in traceback.walk_tb(error.__traceback__):
-            for name in ("source_path", "path", "filename"):
-                value = frame.f_locals.get(name)
-                if isinstance(value, str | os.PathLike) and os.path.isfile(value):
-                    named = value  # the innermost file the traceback was working on
-    where = site_label(os.fsdecode(named), settings) if named else "the build"
+    content = template = None
+    for frame, line in traceback.walk_tb(error.__traceback__):
+        code_file = frame.f_code.co_filename
+        if not code_file.endswith(".py") and os.path.isfile(code_file):
+            template = f"{site_label(code_file, settings)}:{line}"  # Jinja shows templates as frames
+        value = frame.f_locals.get("source_path")
+        if isinstance(value, str | os.PathLike) and os.path.isfile(value):
+            content = site_label(os.fsdecode(value), settings)
+    places = [site_label(os.fsdecode(named), settings)] if named else []
+    places += [f"template {template}"] if template else []
+    places += [f"while writing {content}"] if content else []
     said = getattr(error, "strerror", None) or str(error) or "no message"
     return (
-        f"{where}: {type(error).__name__}: {said}. "
+        f"{', '.join(places) or 'the build'}: {type(error).__name__}: {said}. "
         "Fix: this is not a known content problem; run with -v for the details and report it"
     )
 

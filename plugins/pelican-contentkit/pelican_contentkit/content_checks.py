@@ -18,7 +18,9 @@ both Pelican's own ``["title"]`` by default).
 from __future__ import annotations
 
 import difflib
+import fnmatch
 import functools
+import logging
 import os
 import posixpath
 import re
@@ -35,6 +37,8 @@ from pelican_contentkit import outputs
 from pelican_contentkit import problems as ledger_module
 from pelican_contentkit.errors import ContentError
 from pelican_contentkit.header import Header, scan_header
+
+logger = logging.getLogger(__name__)
 
 MARKDOWN_EXTENSIONS = frozenset({".md", ".markdown", ".mkd", ".mdown"})
 # Pelican's own metadata fields.
@@ -153,6 +157,13 @@ def check_generators(generators: Sequence[Any]) -> None:
             continue
         if path.suffix.lower() in MARKDOWN_EXTENSIONS:
             read.append(_source(_kind_of(relative, settings), path, None, problems, context))
+    warn_unread_markdown(
+        content_root,
+        settings,
+        read_paths
+        | {os.path.realpath(content_root / relative) for relative in context.get("generated_content", {})},
+        loop_labels,
+    )
     sources = [source for source in read if source is not None]
     sources.sort(key=lambda s: (s.kind != "article", s.label))
 
@@ -181,6 +192,36 @@ def check_generators(generators: Sequence[Any]) -> None:
         [s for s in sources if s.content is not None], settings, generators, found.plugins
     )
     ledger_module.report(context, problems)
+
+
+def warn_unread_markdown(
+    content_root: Path, settings: dict[str, Any], read: set[str], skip: Sequence[str]
+) -> None:
+    """A warning for each Markdown file Pelican does not read: outside ARTICLE_PATHS and
+    PAGE_PATHS and not in an ignored (data) folder. It is neither on the site nor checked."""
+    ignore = settings.get("IGNORE_FILES", [])
+    folders = ", ".join(
+        f"{content_root.name}/{folder}/"
+        for folder in [*settings.get("ARTICLE_PATHS", []), *settings.get("PAGE_PATHS", [])]
+    )
+    for folder, dirs, files in os.walk(content_root):
+        dirs[:] = sorted(d for d in dirs if not any(fnmatch.fnmatch(d, pattern) for pattern in ignore))
+        for name in sorted(files):
+            path = Path(folder) / name
+            if path.suffix.lower() not in MARKDOWN_EXTENSIONS or any(
+                fnmatch.fnmatch(name, p) for p in ignore
+            ):
+                continue
+            label = ledger_module.label(path, content_root)
+            if os.path.realpath(path) in read or _inside(label, skip):
+                continue
+            logger.warning(
+                "%s %s: Pelican does not read this Markdown file (it is outside %s): it is not on "
+                "the site and not checked. Fix: move it into one of those folders, or delete it",
+                ledger_module.LOG_PREFIX,
+                label,
+                folders,
+            )
 
 
 def _source(
