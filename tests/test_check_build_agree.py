@@ -218,3 +218,33 @@ def test_an_unexpected_exception_ends_the_build_with_one_message_naming_the_file
     assert said.count("Build failed: ") == 1, said
     assert "Build failed: template theme/templates/base.html:" in said and "ZeroDivisionError" in said
     assert not (tmp_path / "output").exists() and not (tmp_path / "output.partial").exists()
+
+
+def test_plain_pelican_says_an_unexpected_exception_in_one_line_too(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    content = make_content(tmp_path, {})
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    base = theme / "templates/base.html"
+    base.write_text(base.read_text(encoding="utf-8") + "{{ (SITENAME | length) // 0 }}", encoding="utf-8")
+    command = [
+        str(Path(sys.executable).with_name("pelican")),
+        str(content),
+        "-s",
+        str(ROOT / "publishconf.py"),
+        "-o",
+        str(tmp_path / "out"),
+        "-t",
+        str(theme),
+    ]
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "400"}
+    )
+    said = " ".join((result.stdout + result.stderr).split())
+    assert result.returncode == 1
+    assert "Traceback" not in said, said
+    assert f"template {base}:" in said and "ZeroDivisionError: integer division or modulo by zero" in said
+    assert "run with -D for the details" in said

@@ -135,28 +135,32 @@ def _build_locked(settings: dict[str, Any], final_output: Path, verbose: bool) -
     return 0
 
 
-def unexpected_message(error: BaseException, settings: dict[str, Any]) -> str:
+def unexpected_message(error: BaseException, settings: dict[str, Any] | None, switch: str = "-v") -> str:
     """One line for an exception nothing else handled: where it happened (the file it names,
     the template and line, the content file being worked on, as far as the traceback shows
-    them), and what it says."""
+    them), and what it says. Files are named from the site root where ``settings`` are known;
+    ``switch`` is the command's option that shows the traceback."""
     from pelican_contentkit.paths import site_label
+
+    def label(path: str) -> str:
+        return site_label(path, settings) if settings else path
 
     named = getattr(error, "filename", None)
     content = template = None
     for frame, line in traceback.walk_tb(error.__traceback__):
         code_file = frame.f_code.co_filename
         if not code_file.endswith(".py") and os.path.isfile(code_file):
-            template = f"{site_label(code_file, settings)}:{line}"  # Jinja shows templates as frames
+            template = f"{label(code_file)}:{line}"  # Jinja shows templates as frames
         value = frame.f_locals.get("source_path")
         if isinstance(value, str | os.PathLike) and os.path.isfile(value):
-            content = site_label(os.fsdecode(value), settings)
-    places = [site_label(os.fsdecode(named), settings)] if named else []
+            content = label(os.fsdecode(value))
+    places = [label(os.fsdecode(named))] if named else []
     places += [f"template {template}"] if template else []
     places += [f"while writing {content}"] if content else []
     said = getattr(error, "strerror", None) or str(error) or "no message"
     return (
         f"{', '.join(places) or 'the build'}: {type(error).__name__}: {said}. "
-        "Fix: this is not a known content problem; run with -v for the details and report it"
+        f"Fix: this is not a known content problem; run with {switch} for the details and report it"
     )
 
 

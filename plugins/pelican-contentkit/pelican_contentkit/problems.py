@@ -139,12 +139,22 @@ def connect(plugin: str) -> None:
 
 class _NoTracebackForContentErrors(logging.Filter):
     """Pelican's command logs the exception that ended a build with its traceback; a
-    ContentError is the author's mistake, already said in full, so its traceback is left out."""
+    ContentError is the author's mistake, already said in full, so its traceback is left out.
+    Any other exception is said in one line naming the file, template and line it was about
+    (:func:`pelican_contentkit.build.unexpected_message`); ``pelican -D`` shows the traceback."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and isinstance(record.exc_info[1], ContentError):
-            record.exc_info = None
-            record.exc_text = None
+        error = record.exc_info[1] if record.exc_info else None
+        if error is None:
+            return True
+        if not isinstance(error, ContentError):
+            if logging.getLogger("pelican").getEffectiveLevel() <= logging.DEBUG:
+                return True  # -D: Pelican prints the traceback, as asked
+            from pelican_contentkit.build import unexpected_message
+
+            record.msg, record.args = "%s", (unexpected_message(error, None, "-D"),)
+        record.exc_info = None
+        record.exc_text = None
         return True
 
 
