@@ -19,7 +19,7 @@ import pytest
 from pelican_contentkit.build import build_site
 from pelican_contentkit.check import check_content
 from tests.support.site import ROOT
-from tests.test_authoring import CLEAN, first_with, make_content
+from tests.test_authoring import CLEAN, article, first_with, make_content
 from tests.test_one_reading import production_overrides
 
 
@@ -60,6 +60,18 @@ CASES: list[tuple[str, dict[str, str | bytes], Callable[[Path], None] | None, st
         {"articles/first.md": first_with("Save_as: feeds\n")},
         None,
         f"{FIRST}:7 [Save_as]: writes feeds as a file, where the feed of category 'Connecting'",
+    ),
+    (
+        "save-as-second-home-page",
+        {
+            "articles/first.md": first_with("Save_as: page/2/index.html\n"),
+            **{
+                f"articles/extra-{n}.md": article(f"Extra {n}", f"2025-03-1{n} 09:00", "first")
+                for n in range(8)
+            },
+        },
+        None,
+        f"{FIRST}:7 [Save_as]: writes page/2/index.html, which page 2 of the index page (INDEX_SAVE_AS)",
     ),
     (
         "save-as-robots",

@@ -114,19 +114,22 @@ def _article_generator_outputs(settings: dict[str, Any], generator: Any) -> list
         name = f"{template.upper()}_SAVE_AS"
         save_as = settings.get(name, f"{template}.html")
         if save_as:
-            planned.append(PlannedOutput(save_as, f"the {template} page ({name})", None, name))
+            what = f"the {template} page ({name})"
+            planned.append(PlannedOutput(save_as, what, None, name))
+            url = settings.get(f"{template.upper()}_URL", f"{template}.html")
+            planned += _later_pages(settings, template, save_as, url, len(generator.articles), what, name)
     for kind, groups in (
         ("category", generator.categories),
         ("tag", list(generator.tags.items()) if isinstance(generator.tags, dict) else generator.tags),
         ("author", generator.authors),
     ):
-        for item, _ in groups:
+        for item, articles in groups:
             save_as = getattr(item, "save_as", "")
             if save_as:
                 name = f"{kind.upper()}_SAVE_AS"
-                planned.append(
-                    PlannedOutput(save_as, f"the page of {kind} {str(item)!r} ({name})", None, name)
-                )
+                what = f"the page of {kind} {str(item)!r} ({name})"
+                planned.append(PlannedOutput(save_as, what, None, name))
+                planned += _later_pages(settings, kind, save_as, item.url, len(articles), what, name)
             for feed in ("ATOM", "RSS"):
                 planned += setting_output(
                     settings,
@@ -155,6 +158,25 @@ def _article_generator_outputs(settings: dict[str, Any], generator: Any) -> list
                     seen.add(output.path)
                     planned.append(output)
     return planned
+
+
+def _later_pages(
+    settings: dict[str, Any], template: str, save_as: str, url: str, count: int, what: str, name: str
+) -> list[PlannedOutput]:
+    """Pages 2, 3... of a paginated template (PAGINATED_TEMPLATES), as Pelican's writer names them."""
+    from pelican.paginator import Paginator
+
+    paginated = settings.get("PAGINATED_TEMPLATES") or {}
+    if template not in paginated or count <= 1:
+        return []
+    per_page = paginated[template] or settings.get("DEFAULT_PAGINATION")
+    if not per_page:
+        return []
+    paginator: Any = Paginator(save_as, url, range(count), settings, per_page)  # type: ignore[no-untyped-call]
+    return [
+        PlannedOutput(paginator.page(number).save_as, f"page {number} of {what}", None, name)
+        for number in range(2, paginator.num_pages + 1)
+    ]
 
 
 def _theme_static_outputs(settings: dict[str, Any], generator: Any) -> list[PlannedOutput]:
