@@ -205,6 +205,9 @@ def staged_folder(settings: dict[str, Any], final: Path) -> Path:
     if not isinstance(build, dict) or not build.get("staged"):
         return final
     final = final.resolve()
+    output = Path(build["output"])
+    if final.is_relative_to(output):  # inside the output: staged with it already
+        return Path(settings["OUTPUT_PATH"]) / final.relative_to(output)
     folders: dict[str, list[Any]] = build["folders"]
     if str(final) not in folders:
         staging = final.with_name(final.name + ".partial")
