@@ -48,8 +48,16 @@ def pelican_build(settings_file, **overrides):
 def clean(c):
     """Remove generated files"""
     output = CONFIG["deploy_path"]
-    for folder in (output, f"{output}.old", f"{output}.old.deleting", f"{output}.partial", "campaigns"):
+    for folder in (
+        output,
+        f"{output}.old",
+        f"{output}.old.deleting",
+        f"{output}.partial",
+        "campaigns",
+        "campaigns.partial",
+    ):
         shutil.rmtree(ROOT / folder, ignore_errors=True)
+    (ROOT / f"{output}.swap").unlink(missing_ok=True)
 
 
 @task

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 
@@ -19,3 +20,14 @@ def assert_same_tree(expected: Path, actual: Path) -> None:
     expected_files, actual_files = output_tree(expected), output_tree(actual)
     assert sorted(actual_files) == sorted(expected_files)
     assert [name for name in expected_files if actual_files[name] != expected_files[name]] == []
+
+
+def strip_build_stamps(folder: Path) -> None:
+    """Take out what only `make build` writes (it stamps its build's id in ``.build-id`` and
+    in each ``campaign.json``), to compare its output with plain ``pelican``'s."""
+    for stamp in folder.rglob(".build-id"):
+        stamp.unlink()
+    for path in folder.rglob("campaign.json"):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if record.pop("build", None) is not None:
+            path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

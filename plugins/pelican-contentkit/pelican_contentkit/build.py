@@ -11,15 +11,37 @@
   output it replaces is kept as ``output.old`` until the next clean build, which deletes
   it in the background while it reads the content (deleting thousands of files takes
   seconds; nothing else would overlap it). Development builds write in place, for speed.
+- Folders a plugin writes beside the output that belong with it (the newsletter's campaign
+  files) are staged the same way (:func:`staged_folder`) and swapped in with it. Every build
+  has an id (:func:`build_stamp`), written to ``output/.build-id`` and into what plugins
+  write (``campaign.json``), so a reader of those files can tell that they come from the
+  build of the site beside them. The output is swapped in with one atomic exchange (Linux's
+  ``renameat2``), then the staged folders; a note beside the output (``output.swap``)
+  lists them while they are swapped, and a build killed in between has its swap finished
+  by the next build, before anything else. A build killed earlier leaves the previous
+  output and folders as they were.
+- Two builds of one output never overlap: a lock (``output.lock``, ``fcntl.flock``) is
+  taken for the whole build; the second build says it is waiting, and waits.
+- Any other exception ends the build with one message naming the file it was about, exit
+  1; ``-v`` adds the traceback.
 """
 
 from __future__ import annotations
 
+import ctypes
+import fcntl
+import json
 import logging
+import os
+import secrets
 import shutil
 import sys
 import threading
 import time
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +49,9 @@ logger = logging.getLogger(__name__)
 
 # What pelican.log.FatalLogger raises once an error has been logged with fatal="errors".
 PELICAN_FATAL_LOG_MESSAGE = "Warning or error encountered"
+# The build's id, final output folder and staged folders, in the settings of a build_site build.
+BUILD_SETTING = "CONTENT_BUILD"
+BUILD_STAMP = ".build-id"
 
 
 def reset_log_deduplication() -> None:
@@ -45,17 +70,34 @@ def build_site(
     """Build the site described by ``settings_file``; return a process exit code."""
     from pelican.settings import read_settings
 
-    from pelican_contentkit.check import format_text
-    from pelican_contentkit.errors import ContentError, ContentErrors
-    from pelican_contentkit.pelican_api import init_logging, run_pelican
-    from pelican_contentkit.problems import stop_reading
+    from pelican_contentkit.pelican_api import init_logging
 
     init_logging(level=logging.INFO if verbose else logging.WARNING, fatal="errors")
     reset_log_deduplication()
     settings = read_settings(str(settings_file), override=dict(overrides or {}))
     final_output = Path(settings["OUTPUT_PATH"]).resolve()
+    with build_lock(final_output):
+        finish_interrupted_swap(final_output)
+        return _build_locked(settings, final_output, verbose)
+
+
+def _build_locked(settings: dict[str, Any], final_output: Path, verbose: bool) -> int:
+    from pelican_contentkit.check import format_text
+    from pelican_contentkit.errors import ContentError, ContentErrors
+    from pelican_contentkit.pelican_api import run_pelican
+    from pelican_contentkit.problems import stop_reading
+
     staged = bool(settings.get("DELETE_OUTPUT_DIRECTORY"))
     staging_output = final_output.with_name(final_output.name + ".partial") if staged else final_output
+    build_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(4)}"
+    # Staged folders: final path -> [staging path, time the previous contents were copied].
+    folders: dict[str, list[Any]] = {}
+    settings[BUILD_SETTING] = {
+        "id": build_id,
+        "output": str(final_output),
+        "staged": staged,
+        "folders": folders,
+    }
     if staged:
         _remove_in_background(_previous(final_output))
         shutil.rmtree(staging_output, ignore_errors=True)
@@ -64,34 +106,189 @@ def build_site(
     started = time.perf_counter()
     try:
         run_pelican(settings)
+        (staging_output / BUILD_STAMP).write_text(build_id + "\n", encoding="utf-8")
     except ContentErrors as errors:
-        _discard(staging_output, staged)
+        _discard(staging_output, staged, folders)
         print(format_text(errors.errors), file=sys.stderr)
         print("Build stopped before writing anything.", file=sys.stderr)
         return errors.exitcode
     except ContentError as error:
-        _discard(staging_output, staged)
+        _discard(staging_output, staged, folders)
         print(f"Build failed: {error}", file=sys.stderr)
         return error.exitcode
-    except RuntimeError as error:
-        if str(error) != PELICAN_FATAL_LOG_MESSAGE:
-            raise
-        # Pelican's fatal logger raised this after printing the logged error.
-        _discard(staging_output, staged)
-        print("Build failed: an error was logged (see the messages above).", file=sys.stderr)
+    except Exception as error:
+        _discard(staging_output, staged, folders)
+        if isinstance(error, RuntimeError) and str(error) == PELICAN_FATAL_LOG_MESSAGE:
+            # Pelican's fatal logger raised this after printing the logged error.
+            print("Build failed: an error was logged (see the messages above).", file=sys.stderr)
+        else:
+            print(f"Build failed: {unexpected_message(error, settings)}", file=sys.stderr)
+            if verbose:
+                traceback.print_exception(error, file=sys.stderr)
         return 1
     finally:
         stop_reading()
 
     if staged:
-        _replace_dir(staging_output, final_output)
+        _swap_in(staging_output, final_output, folders, build_id)
     print(f"Built {final_output} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return 0
 
 
-def _discard(staging_output: Path, staged: bool) -> None:
+def unexpected_message(error: BaseException, settings: dict[str, Any] | None, switch: str = "-v") -> str:
+    """One line for an exception nothing else handled: where it happened (the file it names,
+    the template and line, the content file being worked on, as far as the traceback shows
+    them), and what it says. Files are named from the site root where ``settings`` are known;
+    ``switch`` is the command's option that shows the traceback."""
+    from pelican_contentkit.paths import site_label
+
+    def label(path: str) -> str:
+        return site_label(path, settings) if settings else path
+
+    named = getattr(error, "filename", None)
+    content = template = None
+    for frame, line in traceback.walk_tb(error.__traceback__):
+        code_file = frame.f_code.co_filename
+        if not code_file.endswith(".py") and os.path.isfile(code_file):
+            template = f"{label(code_file)}:{line}"  # Jinja shows templates as frames
+        value = frame.f_locals.get("source_path")
+        if isinstance(value, str | os.PathLike) and os.path.isfile(value):
+            content = label(os.fsdecode(value))
+    places = [label(os.fsdecode(named))] if named else []
+    places += [f"template {template}"] if template else []
+    places += [f"while writing {content}"] if content else []
+    said = getattr(error, "strerror", None) or str(error) or "no message"
+    return (
+        f"{', '.join(places) or 'the build'}: {type(error).__name__}: {said}. "
+        f"Fix: this is not a known content problem; run with {switch} for the details and report it"
+    )
+
+
+@contextmanager
+def build_lock(output: Path) -> Iterator[None]:
+    """Hold ``output.lock`` (beside ``output``) for a build: one build of a folder at a time.
+    A second build says it is waiting, and waits; the lock goes with the process that held
+    it, however that ends."""
+    lock_path = output.with_name(output.name + ".lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(
+                f"Another build of {output} is running (it holds {lock_path.name}); waiting for it to end...",
+                file=sys.stderr,
+                flush=True,
+            )
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def build_stamp(settings: dict[str, Any]) -> tuple[str, Path] | None:
+    """(this build's id, its final output folder) in a :func:`build_site` build, else None
+    (plain ``pelican``: nothing is stamped)."""
+    build = settings.get(BUILD_SETTING)
+    if not isinstance(build, dict):
+        return None
+    return str(build["id"]), Path(build["output"])
+
+
+def staged_folder(settings: dict[str, Any], final: Path) -> Path:
+    """Where a plugin writes ``final``, a folder outside the output that belongs with it (the
+    newsletter's campaign files): in a clean :func:`build_site` build, ``final.partial``,
+    which starts as a copy of ``final`` and is swapped in with the output; otherwise
+    ``final`` itself."""
+    build = settings.get(BUILD_SETTING)
+    if not isinstance(build, dict) or not build.get("staged"):
+        return final
+    final = final.resolve()
+    output = Path(build["output"])
+    if final.is_relative_to(output):  # inside the output: staged with it already
+        return Path(settings["OUTPUT_PATH"]) / final.relative_to(output)
+    folders: dict[str, list[Any]] = build["folders"]
+    if str(final) not in folders:
+        staging = final.with_name(final.name + ".partial")
+        shutil.rmtree(staging, ignore_errors=True)
+        since = time.time()
+        if final.is_dir():
+            shutil.copytree(final, staging, symlinks=True)
+        else:
+            staging.mkdir(parents=True)
+        folders[str(final)] = [str(staging), since]
+    return Path(folders[str(final)][0])
+
+
+def finish_interrupted_swap(output: Path) -> None:
+    """Finish the swap of a build killed after its output was swapped in and before its
+    staged folders were: they are complete (they carry the output's build id); move them in."""
+    journal = _journal(output)
+    if not journal.exists():
+        return
+    try:
+        note = json.loads(journal.read_text(encoding="utf-8"))
+        pending = [(Path(staging), Path(final)) for staging, final in note["folders"]]
+    except (ValueError, KeyError, TypeError):
+        pending = []
+        note = {}
+    if note and _stamp(output) == note.get("id"):
+        for staging, final in pending:
+            if _stamp(staging) == note["id"]:
+                _replace_dir(staging, final, keep_old=False)
+                logger.warning("Finished swapping in %s from the interrupted build %s", final, note["id"])
+    journal.unlink()
+
+
+def _swap_in(staging_output: Path, final_output: Path, folders: dict[str, list[Any]], build_id: str) -> None:
+    pending = [(Path(staging), Path(final), float(since)) for final, (staging, since) in folders.items()]
+    for staging, final, since in pending:
+        _carry_changes(final, staging, since)
+        (staging / BUILD_STAMP).write_text(build_id + "\n", encoding="utf-8")
+    if pending:
+        journal = {"id": build_id, "folders": [[str(staging), str(final)] for staging, final, _ in pending]}
+        _journal(final_output).write_text(json.dumps(journal), encoding="utf-8")
+    logger.debug("swap: the output goes in")
+    _replace_dir(staging_output, final_output)  # the moment the new build is in
+    logger.debug("swap: the output is in")
+    for staging, final, _ in pending:
+        _replace_dir(staging, final, keep_old=False)
+    if pending:
+        _journal(final_output).unlink()
+    logger.debug("swap: done")
+
+
+def _carry_changes(final: Path, staging: Path, since: float) -> None:
+    """Files changed in ``final`` while the build ran (a publisher's record, say) go into
+    ``staging`` too, so that the swap loses none of them."""
+    if not final.is_dir():
+        return
+    for folder, _, names in os.walk(final):
+        for name in names:
+            path = Path(folder) / name
+            if path.stat().st_mtime >= since:
+                target = staging / path.relative_to(final)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, target)
+
+
+def _journal(output: Path) -> Path:
+    return output.with_name(output.name + ".swap")
+
+
+def _stamp(folder: Path) -> str | None:
+    try:
+        return (folder / BUILD_STAMP).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+
+
+def _discard(staging_output: Path, staged: bool, folders: dict[str, list[Any]] | None = None) -> None:
     if staged:
         shutil.rmtree(staging_output, ignore_errors=True)
+    for staging, _ in (folders or {}).values():
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _previous(target: Path) -> Path:
@@ -112,11 +309,31 @@ def _remove_in_background(folder: Path) -> None:
         ).start()
 
 
-def _replace_dir(new: Path, target: Path) -> None:
-    """Put ``new`` (search index included: it is made at the build's end) in place of
-    ``target``, which becomes ``target.old`` (deleted by the next build)."""
-    old = _previous(target)
+def _replace_dir(new: Path, target: Path, keep_old: bool = True) -> None:
+    """Put ``new`` in place of ``target`` at once: the two are exchanged in one step where the
+    system can (Linux), so there is no moment without ``target``. The replaced folder becomes
+    ``target.old`` (deleted by the next build), or is deleted now without ``keep_old``."""
+    old = _previous(target) if keep_old else target.with_name(target.name + ".replaced")
     shutil.rmtree(old, ignore_errors=True)  # only if the start of this build could not move it
-    if target.exists():
-        target.rename(old)
-    new.rename(target)
+    if target.exists() and _exchange(new, target):
+        new.rename(old)
+    else:
+        if target.exists():
+            target.rename(old)
+        new.rename(target)
+    if not keep_old:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders' names in one atomic step (Linux ``renameat2``); False where the
+    system cannot."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    done = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    return bool(done == 0)

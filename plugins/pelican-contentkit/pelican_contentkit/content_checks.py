@@ -2,7 +2,8 @@
 
 At ``all_generators_finalized`` the articles and pages (and the files Pelican could not
 read) are checked: required fields, field names that look like typos, dates, Status,
-summaries, tags, two items written to one address, addresses too long for a file name,
+summaries, tags, every planned output (:mod:`pelican_contentkit.outputs`: two written to
+one path, names too long for a file system, slugs a link cannot carry),
 links and images in the HTML Pelican converted (before its link replacement), and articles
 without text. The only look at a raw file is the scan of its header for the names and
 line numbers of its fields (:mod:`pelican_contentkit.header`), which Pelican's reading
@@ -17,7 +18,9 @@ both Pelican's own ``["title"]`` by default).
 from __future__ import annotations
 
 import difflib
+import fnmatch
 import functools
+import logging
 import os
 import posixpath
 import re
@@ -30,10 +33,13 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
+from pelican_contentkit import outputs
 from pelican_contentkit import problems as ledger_module
 from pelican_contentkit.errors import ContentError
 from pelican_contentkit.header import Header, scan_header
 from pelican_contentkit.migration import migration_warnings
+
+logger = logging.getLogger(__name__)
 
 MARKDOWN_EXTENSIONS = frozenset({".md", ".markdown", ".mkd", ".mdown"})
 # What Pelican calls the reader of files the gfm_reader plugin read (its class is GfmReader):
@@ -65,8 +71,6 @@ STATUSES = ("published", "draft", "hidden")
 # How far ahead a date may be before it looks like a typo rather than a scheduled post.
 FAR_FUTURE = timedelta(days=366)
 SUMMARY_MAX = 300
-# The longest file or folder name most file systems take, in bytes.
-NAME_MAX = 255
 LINK_PLACEHOLDER = re.compile(r"^(?:\{(filename|static|attach)\}|\|(filename|static|attach)\|)(.*)$")
 EXAMPLES = {
     "title": "How to Make an Introduction",
@@ -157,6 +161,13 @@ def check_generators(generators: Sequence[Any]) -> None:
             continue
         if path.suffix.lower() in MARKDOWN_EXTENSIONS:
             read.append(_source(_kind_of(relative, settings), path, None, problems, context))
+    warn_unread_markdown(
+        content_root,
+        settings,
+        read_paths
+        | {os.path.realpath(content_root / relative) for relative in context.get("generated_content", {})},
+        loop_labels,
+    )
     sources = [source for source in read if source is not None]
     sources.sort(key=lambda s: (s.kind != "article", s.label))
 
@@ -168,6 +179,7 @@ def check_generators(generators: Sequence[Any]) -> None:
             continue  # reported as empty
         problems += metadata_problems(source, _required(source.kind, settings), known, today)
         if source.content is None:
+            problems += unread_slug_problems(source, settings)
             continue
         html = getattr(source.content, "_content", "") or ""
         problems += body_problems(source, content_root, html)
@@ -183,9 +195,41 @@ def check_generators(generators: Sequence[Any]) -> None:
                     source.header.body_first_line,
                 )
             )
-    problems += address_problems([s for s in sources if s.content is not None])
+    problems += address_problems(
+        [s for s in sources if s.content is not None], settings, generators, found.plugins
+    )
     ledger_module.report(context, problems)
     ledger_module.warn(context, warnings)
+
+
+def warn_unread_markdown(
+    content_root: Path, settings: dict[str, Any], read: set[str], skip: Sequence[str]
+) -> None:
+    """A warning for each Markdown file Pelican does not read: outside ARTICLE_PATHS and
+    PAGE_PATHS and not in an ignored (data) folder. It is neither on the site nor checked."""
+    ignore = settings.get("IGNORE_FILES", [])
+    folders = ", ".join(
+        f"{content_root.name}/{folder}/"
+        for folder in [*settings.get("ARTICLE_PATHS", []), *settings.get("PAGE_PATHS", [])]
+    )
+    for folder, dirs, files in os.walk(content_root):
+        dirs[:] = sorted(d for d in dirs if not any(fnmatch.fnmatch(d, pattern) for pattern in ignore))
+        for name in sorted(files):
+            path = Path(folder) / name
+            if path.suffix.lower() not in MARKDOWN_EXTENSIONS or any(
+                fnmatch.fnmatch(name, p) for p in ignore
+            ):
+                continue
+            label = ledger_module.label(path, content_root)
+            if os.path.realpath(path) in read or _inside(label, skip):
+                continue
+            logger.warning(
+                "%s %s: Pelican does not read this Markdown file (it is outside %s): it is not on "
+                "the site and not checked. Fix: move it into one of those folders, or delete it",
+                ledger_module.LOG_PREFIX,
+                label,
+                folders,
+            )
 
 
 def _source(
@@ -413,44 +457,78 @@ def parsed_date(value: str) -> datetime | None:
 # ---------------------------------------------------------------- addresses
 
 
-def address_problems(sources: Iterable[Source]) -> list[ContentError]:
-    """Two items written to one file (Pelican would write one over the other), and
-    addresses with a name too long for a file system."""
+def address_problems(
+    sources: Iterable[Source], settings: dict[str, Any], generators: Sequence[Any], plugins: Iterable[str]
+) -> list[ContentError]:
+    """Every output of the build planned (:mod:`pelican_contentkit.outputs`): two written to
+    one path, names too long for a file system, slugs a link cannot carry. The settings' and
+    plugins' outputs are planned first, so a clash is reported on the content file."""
+    planned = outputs.pelican_outputs(settings, generators)
+    planned += outputs.declared_outputs(plugins, settings, generators)
     problems: list[ContentError] = []
-    first: dict[str, Source] = {}
     for source in sources:
-        save_as = posixpath.normpath(str(getattr(source.content, "save_as", "") or ""))
-        if save_as in ("", "."):
-            continue
-        field = "Slug" if "slug" in source.header.fields else "Title"
+        save_as = str(getattr(source.content, "save_as", "") or "")
+        if not save_as:
+            continue  # not written (DRAFT_SAVE_AS = "", say)
+        field = next((f for f in ("save_as", "slug") if f in source.header.fields), "title")
         slug = str(getattr(source.content, "slug", "") or "")
-        longest = max((len(part.encode("utf-8")) for part in save_as.split("/")), default=0)
-        if longest > NAME_MAX:
-            problems.append(
-                ContentError(
-                    source.label,
-                    field,
-                    f"gives an address with a name of {longest} characters; "
-                    f"file systems take at most {NAME_MAX}",
-                    "shorten the title, or add a short 'Slug: ...' line",
-                    source.line_of(field.lower()),
-                )
-            )
+        if not slug and field != "save_as":
+            problems.append(_empty_slug(source, field))
             continue
-        if save_as in first:
-            problems.append(
-                ContentError(
-                    source.label,
-                    field,
-                    f"gives the slug {slug!r}, which {first[save_as].label} already uses: "
-                    "one would overwrite the other",
-                    "give one of them its own 'Slug: ...' line (or a different title)",
-                    source.line_of(field.lower()),
-                )
+        planned.append(
+            outputs.PlannedOutput(
+                save_as,
+                source.label,
+                source.label,
+                _field_label(field),
+                source.line_of(field),
+                fix=_safe_slug_fix(field, slug, settings),
             )
-        else:
-            first[save_as] = source
-    return problems
+        )
+    return problems + outputs.output_problems(planned, bool(settings.get("SLUGIFY_USE_UNICODE")))
+
+
+def unread_slug_problems(source: Source, settings: dict[str, Any]) -> list[ContentError]:
+    """A file Pelican skipped because its title gives an empty slug (a title of punctuation
+    only: Pelican would write it over the home page, and refuses), said as such."""
+    from pelican.utils import slugify
+
+    title = source.value("title")
+    if not title or "slug" in source.header.fields or "save_as" in source.header.fields:
+        return []
+    slug = slugify(
+        title,
+        regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []),
+        preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
+        use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
+    )
+    if slug:
+        return []
+    return [_empty_slug(source, "title")]
+
+
+def _empty_slug(source: Source, field: str) -> ContentError:
+    return ContentError(
+        source.label,
+        _field_label(field),
+        "gives an empty slug (it has no letters or digits to make an address of)",
+        "add a 'Slug: ...' line of lowercase letters, digits and hyphens, e.g. 'Slug: my-article'",
+        source.line_of(field),
+    )
+
+
+def _safe_slug_fix(field: str, slug: str, settings: dict[str, Any]) -> str:
+    from pelican.utils import slugify
+
+    if field == "save_as":
+        return "write Save_as: as a path of letters, digits, '-', '_', '.' and '/'"
+    safe = slugify(
+        slug,
+        regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []),
+        preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
+        use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
+    )
+    return f"write 'Slug: {safe}'" if safe else "add a 'Slug: ...' line of letters, digits and hyphens"
 
 
 # ---------------------------------------------------------------- links and images

@@ -92,9 +92,11 @@ class ContentProblems:
 
     Plain data (it is pickled with the context when Pelican caches content)."""
 
-    def __init__(self, content_path: str, fields: Iterable[str]) -> None:
+    def __init__(self, content_path: str, fields: Iterable[str], plugins: Iterable[str] = ()) -> None:
         self.content_path = content_path
         self.plugin_fields = frozenset(fields)
+        # The module names of the plugins this build loaded.
+        self.plugins = frozenset(plugins)
         self.reported: list[ContentError] = []
         self.logged: list[LoggedProblem] = []
         self.warnings: list[ContentError] = []
@@ -140,12 +142,22 @@ def connect(plugin: str) -> None:
 
 class _NoTracebackForContentErrors(logging.Filter):
     """Pelican's command logs the exception that ended a build with its traceback; a
-    ContentError is the author's mistake, already said in full, so its traceback is left out."""
+    ContentError is the author's mistake, already said in full, so its traceback is left out.
+    Any other exception is said in one line naming the file, template and line it was about
+    (:func:`pelican_contentkit.build.unexpected_message`); ``pelican -D`` shows the traceback."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and isinstance(record.exc_info[1], ContentError):
-            record.exc_info = None
-            record.exc_text = None
+        error = record.exc_info[1] if record.exc_info else None
+        if error is None:
+            return True
+        if not isinstance(error, ContentError):
+            if logging.getLogger("pelican").getEffectiveLevel() <= logging.DEBUG:
+                return True  # -D: Pelican prints the traceback, as asked
+            from pelican_contentkit.build import unexpected_message
+
+            record.msg, record.args = "%s", (unexpected_message(error, None, "-D"),)
+        record.exc_info = None
+        record.exc_text = None
         return True
 
 
@@ -269,7 +281,7 @@ def start_reading(pelican_object: Pelican) -> None:
             "set it to 'stop' (the default) or 'warn'",
         )
     fields = set().union(*(fields for name, fields in _declared_fields.items() if name in loaded))
-    problems = ContentProblems(str(settings["PATH"]), fields)
+    problems = ContentProblems(str(settings["PATH"]), fields, loaded)
     settings[PROBLEMS_KEY] = problems
     reset_log_deduplication()
     _LogCapture(problems, swallow=mode == "stop" or bool(settings.get(CHECK_ONLY_SETTING))).attach()

@@ -8,13 +8,14 @@ network.
 
 from pelican import signals
 
-from pelican_contentkit import problems
+from pelican_contentkit import outputs, problems
 
-from .generator import add_default_templates, get_generators, keep_folder_out_of_articles
+from .generator import add_default_templates, get_generators, keep_folder_out_of_articles, planned_outputs
 
 
 def register():
     problems.connect(__name__)
+    outputs.declare_outputs(__name__, planned_outputs)
     signals.initialized.connect(keep_folder_out_of_articles)
     signals.generator_init.connect(add_default_templates)
     signals.get_generators.connect(get_generators)

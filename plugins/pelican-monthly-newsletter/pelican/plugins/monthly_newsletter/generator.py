@@ -10,10 +10,12 @@ from pelican.generators import Generator
 
 from pelican.plugins.quoteaction.parsing import missing_quoteaction_problems
 from pelican_contentkit import templates
+from pelican_contentkit.build import build_stamp, staged_folder
 from pelican_contentkit.errors import ContentError, ContentErrors
 from pelican_contentkit.folders import keep_out_of_articles_and_pages
 from pelican_contentkit.markup import html_to_text
 from pelican_contentkit.months import month_of
+from pelican_contentkit.outputs import PlannedOutput
 from pelican_contentkit.paths import site_label, site_path, site_root
 from pelican_contentkit.problems import has_problems, report
 from pelican_contentkit.text import reading_minutes
@@ -186,7 +188,13 @@ class NewsletterGenerator(Generator):
         files = {label: site_path(label, self.settings) for label in issue.sources}
         sources = {label: file_hash(path) for label, path in files.items() if path.is_file()}
         record = campaign_record(issue, email, settings.from_name, settings.reply_to, sources)
-        write_campaign(site_path(settings.campaigns_path, self.settings) / issue.month, email, record)
+        stamp = build_stamp(self.settings)
+        if stamp is not None:  # the build whose site these files go with (the publisher checks it)
+            build_id, output = stamp
+            record["build"] = {"id": build_id, "site": site_label(output, self.settings)}
+        # In a clean build, a staged copy swapped in with the site (pelican_contentkit.build).
+        folder = staged_folder(self.settings, site_path(settings.campaigns_path, self.settings))
+        write_campaign(folder / issue.month, email, record)
 
     def _write_preview(self, writer, issue, email: RenderedEmail) -> None:
         """The author's preview: the issue's email as a subscriber gets it, at phone and desktop
@@ -275,3 +283,27 @@ def issue_problems(
 
 def get_generators(pelican_object):
     return NewsletterGenerator
+
+
+def planned_outputs(settings, generators):
+    """What the newsletter writes into the output (:func:`pelican_contentkit.outputs.declare_outputs`)."""
+    generator = next((g for g in generators if isinstance(g, NewsletterGenerator)), None)
+    newsletter = getattr(generator, "newsletter", None)
+    if newsletter is None:
+        return []
+    planned = [
+        PlannedOutput(issue.save_as, f"the newsletter issue {issue.month} (NEWSLETTER_SAVE_AS)")
+        for issue in generator.issues
+    ]
+    planned.append(PlannedOutput(newsletter.index_save_as, "the newsletter index (NEWSLETTER_INDEX_SAVE_AS)"))
+    for name, path in (
+        ("NEWSLETTER_FEED_ATOM", newsletter.feed_atom),
+        ("NEWSLETTER_FEED_RSS", newsletter.feed_rss),
+    ):
+        if path:
+            planned.append(PlannedOutput(path, f"the newsletter feed ({name})"))
+    if newsletter.preview and generator.issues:
+        planned.append(
+            PlannedOutput(newsletter.preview_path, "the email preview (NEWSLETTER_PREVIEW_PATH)", folder=True)
+        )
+    return planned

@@ -13,7 +13,7 @@ See README ("QuoteActions and connector prompts") for the content model.
 
 from pelican import signals
 
-from pelican_contentkit import problems
+from pelican_contentkit import outputs, problems
 
 from . import handlers
 from .model import ConnectorPrompt, QuoteAction
@@ -35,6 +35,7 @@ ARTICLE_FIELDS = ("connector_prompt", "quoteaction")
 def register():
     problems.connect(__name__)
     problems.declare_fields(__name__, ARTICLE_FIELDS)
+    outputs.declare_outputs(__name__, handlers.planned_outputs)
     signals.initialized.connect(handlers.keep_folder_out_of_articles)
     signals.generator_init.connect(handlers.add_default_templates)
     signals.article_generator_finalized.connect(handlers.attach_to_articles)

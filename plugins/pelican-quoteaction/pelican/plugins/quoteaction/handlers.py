@@ -17,6 +17,7 @@ from pelican_contentkit.errors import ContentError
 from pelican_contentkit.folders import keep_out_of_articles_and_pages
 from pelican_contentkit.markup import html_to_text, inline_html
 from pelican_contentkit.months import month_of
+from pelican_contentkit.outputs import PlannedOutput
 from pelican_contentkit.paths import site_root
 from pelican_contentkit.problems import field_line, report
 
@@ -231,3 +232,14 @@ def feed_extra_html(quoteaction: QuoteAction | None, prompt: ConnectorPrompt | N
     if prompt is not None:
         parts.append(f"<aside><h2>Be a connector</h2><p>{prompt.text_html}</p></aside>")
     return "".join(parts)
+
+
+def planned_outputs(settings, generators):
+    """What the plugin writes into the output (:func:`pelican_contentkit.outputs.declare_outputs`):
+    the QuoteAction archive page, when there are QuoteActions."""
+    if not generators or not generators[0].context.get("QUOTEACTIONS"):
+        return []
+    save_as = plugin_settings(settings).archive_save_as
+    return (
+        [PlannedOutput(save_as, "the QuoteAction archive (QUOTEACTION_ARCHIVE_SAVE_AS)")] if save_as else []
+    )

@@ -16,12 +16,15 @@ See "The reader's site" in README.md.
 
 from pelican import signals
 
+from pelican_contentkit.outputs import declare_outputs
+
 from . import handlers
 from .feeds import mark_rss_guids_not_permalinks
 from .search import index_built_site
 
 
 def register():
+    declare_outputs(__name__, handlers.planned_outputs)
     signals.initialized.connect(handlers.reset_sitemap)
     signals.generator_init.connect(handlers.add_template_helpers)
     signals.article_generator_finalized.connect(handlers.attach_to_articles)

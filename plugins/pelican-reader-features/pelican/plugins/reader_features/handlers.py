@@ -8,6 +8,7 @@ from typing import Any
 
 from pelican.generators import ArticlesGenerator
 
+from pelican_contentkit.outputs import PlannedOutput
 from pelican_contentkit.text import reading_minutes
 
 from .meta import blog_posting, json_ld_script, meta_description, plain_text
@@ -124,3 +125,17 @@ def _sitemap_module():
     except ImportError:  # pelican-sitemap is not installed
         return None
     return sitemap
+
+
+def planned_outputs(settings: dict[str, Any], generators: Any) -> list[PlannedOutput]:
+    """What is written beside Pelican's pages (:func:`pelican_contentkit.outputs.declare_outputs`):
+    the search index's ``pagefind/`` folder, which the search step replaces whole, and
+    pelican-sitemap's file, which the plugin stamps."""
+    planned = []
+    if plugin_settings(settings).search_index:
+        planned.append(PlannedOutput("pagefind", "the search index (READER_SEARCH_INDEX)", folder=True))
+    if "sitemap" in settings.get("PLUGINS", ()):
+        sitemap = settings.get("SITEMAP")
+        kind = sitemap.get("format", "xml") if isinstance(sitemap, dict) else "xml"
+        planned.append(PlannedOutput(f"sitemap.{kind}", "the sitemap (pelican-sitemap)"))
+    return planned

@@ -110,6 +110,7 @@ def load_campaign(campaigns_dir: Path, month: str, project_root: Path) -> Campai
             f"The campaign files for {month} link to {record['web_url']!r}, not to the public site: "
             f"they come from a development build. Run `make build` (production settings) first."
         )
+    _check_same_build(record, month, project_root, build_hint)
     for label, expected in record["sources"].items():
         path = Path(label) if Path(label).is_absolute() else project_root / label
         if not path.is_file():
@@ -139,6 +140,30 @@ def load_campaign(campaigns_dir: Path, month: str, project_root: Path) -> Campai
         text=(folder / "email.txt").read_text(encoding="utf-8"),
         folder=folder,
     )
+
+
+def _check_same_build(record: dict[str, object], month: str, project_root: Path, build_hint: str) -> None:
+    """Campaign files written by `make build` name the build (``build.id``) and the site it
+    wrote (``build.site``, which holds that id in ``.build-id``): files from an interrupted
+    build, beside another build's site, are refused."""
+    build = record.get("build")
+    if build is None:
+        return  # written by hand or by plain `pelican`: nothing to compare
+    if not isinstance(build, dict) or not isinstance(build.get("id"), str) or not build.get("site"):
+        raise PublishError(f"The campaign files for {month} name their build wrongly. {build_hint}")
+    site = Path(str(build["site"]))
+    site = site if site.is_absolute() else project_root / site
+    try:
+        site_build = (site / ".build-id").read_text(encoding="utf-8").strip()
+    except OSError:
+        site_build = ""
+    if site_build != build["id"]:
+        by = f"build {site_build}" if site_build else "no build"
+        raise PublishError(
+            f"The campaign files for {month} come from build {build['id']}, but "
+            f"{_show(site, project_root)} was built by {by}: "
+            f"a build was interrupted, or another one ran since. {build_hint}"
+        )
 
 
 def _show(path: Path, root: Path) -> str:
