@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -19,8 +18,60 @@ from .errors import PublishError
 from .mailchimp import MailchimpApi
 from .publisher import Action, Publisher, RetryPolicy, local_record, parse_schedule
 
-EMAIL = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")
 RECORD_FILE = "published.json"
+# `--schedule` given without a time: the issue's planned send date (Send_date:).
+AT_SEND_DATE = "send-date"
+# Mailchimp's limit on addresses in one test email: 6 on the Free plan, 20 on paid plans
+# (mailchimp.com/help/about-test-email-sending-limits/). MAILCHIMP_TEST_EMAIL_LIMIT raises it.
+TEST_EMAIL_LIMIT = 6
+TEST_EMAIL_LIMIT_MAX = 20
+
+
+def test_addresses(value: str, limit: int = TEST_EMAIL_LIMIT) -> list[str]:
+    """The addresses of ``--test-email``, checked with email-validator (syntax only: no DNS
+    look-up, no network), or a PublishError naming the first bad one."""
+    from email_validator import EmailNotValidError, validate_email
+
+    given = [part.strip() for part in value.split(",")]
+    if not any(given):
+        raise PublishError(
+            "--test-email takes addresses separated by commas, e.g. a@example.org,b@example.org."
+        )
+    emails: list[str] = []
+    for address in given:
+        if not address:
+            raise PublishError(f"--test-email {value!r} has an empty address between two commas.")
+        try:
+            checked = validate_email(address, check_deliverability=False)
+        except EmailNotValidError as error:
+            raise PublishError(
+                f"--test-email takes addresses separated by commas: {address!r} is not an email "
+                f"address ({error})."
+            ) from None
+        if checked.normalized not in emails:
+            emails.append(checked.normalized)
+    if len(emails) > limit:
+        raise PublishError(
+            f"--test-email has {len(emails)} addresses; Mailchimp takes at most {limit} in one test "
+            f"(6 on the Free plan, 20 on paid plans: set MAILCHIMP_TEST_EMAIL_LIMIT=20 on a paid plan)."
+        )
+    return emails
+
+
+def test_email_limit(env: Mapping[str, str]) -> int:
+    value = env.get("MAILCHIMP_TEST_EMAIL_LIMIT", "").strip()
+    if not value:
+        return TEST_EMAIL_LIMIT
+    if not value.isdigit() or not 1 <= int(value) <= TEST_EMAIL_LIMIT_MAX:
+        raise PublishError(
+            f"MAILCHIMP_TEST_EMAIL_LIMIT must be a number from 1 to {TEST_EMAIL_LIMIT_MAX} "
+            f"(Mailchimp's limits: 6 on the Free plan, 20 on paid plans), not {value!r}."
+        )
+    return int(value)
+
+
+def planned(campaign: Campaign) -> str:
+    return campaign.send_at.isoformat(timespec="minutes") if campaign.send_at else "not set"
 
 
 def plan_lines(campaign: Campaign, audience_id: str | None, action: str) -> list[str]:
@@ -33,6 +84,7 @@ def plan_lines(campaign: Campaign, audience_id: str | None, action: str) -> list
         f"Web version:  {campaign.web_url}",
         f"Content:      HTML {len(campaign.html.encode()) / 1024:.1f} KB, "
         f"text {len(campaign.text.encode()) / 1024:.1f} KB",
+        f"Send date:    {planned(campaign)} (Send_date: in the issue file)",
         f"Action:       {action}",
         "Checks:",
     ]
@@ -123,19 +175,16 @@ def _run(
     if len(chosen) > 1:
         raise PublishError(f"Use one of {', '.join(chosen)} at a time.")
     campaign = load_campaign(campaigns_dir, month, project_root)
-    emails = [e.strip() for e in test_email.split(",") if e.strip()] if test_email else []
-    if test_email and (not emails or not all(EMAIL.match(e) for e in emails)):
-        raise PublishError(
-            "--test-email takes addresses separated by commas, e.g. a@example.org,b@example.org; "
-            f"got {test_email!r}."
-        )
-    schedule_at = parse_schedule(schedule, now) if schedule else None
+    emails = test_addresses(test_email, test_email_limit(env)) if test_email else []
+    schedule_at = _schedule_time(schedule, campaign, now) if schedule else None
+    early = bool(send and campaign.send_at and campaign.send_at > now)
     action = Action.SEND if send else Action.SCHEDULE if schedule_at else Action.TEST if emails else None
     description = {
         None: "dry run: nothing is sent and Mailchimp is not contacted",
         Action.TEST: f"send a test to {', '.join(emails)}",
         Action.SCHEDULE: f"schedule for {schedule_at.isoformat(timespec='minutes') if schedule_at else ''}",
-        Action.SEND: "SEND NOW to the whole audience",
+        Action.SEND: "SEND NOW to the whole audience"
+        + (f", before its planned send date {planned(campaign)}" if early else ""),
     }[action]
     print("\n".join(plan_lines(campaign, env.get("MAILCHIMP_AUDIENCE_ID"), description)), file=out)
     failed = [text for passed, text in campaign.local_checks() if not passed]
@@ -158,8 +207,9 @@ def _run(
             raise PublishError(
                 "--send needs confirmation: add --yes to send without a prompt (non-interactive use)."
             )
+        plan = f" It was planned for {planned(campaign)}." if early else ""
         print(
-            f"\nSend the {month} issue to every subscriber of {config.audience_id} now? "
+            f"\nSend the {month} issue to every subscriber of {config.audience_id} now?{plan} "
             "Type 'send' to confirm: ",
             end="",
             file=out,
@@ -186,7 +236,23 @@ def _run(
 
     outcome = publisher.publish(campaign, action, emails, schedule_at, known_id, record)
     print(outcome.message, file=out)
+    if early and outcome.sent_now:
+        print(f"It was planned for {planned(campaign)}; it went out before that date.", file=out)
     return outcome.exit_code
+
+
+def _schedule_time(schedule: str, campaign: Campaign, now: datetime) -> datetime:
+    """``--schedule TIME``, or with no time the issue's Send_date:."""
+    if schedule != AT_SEND_DATE:
+        return parse_schedule(schedule, now)
+    if campaign.send_at is None:
+        raise PublishError(
+            f"--schedule without a time schedules the issue at its Send_date:, and the {campaign.month} "
+            f"issue has none. Add `Send_date: {campaign.month}-01 09:00` to "
+            f"content/newsletters/{campaign.month}.md and run `make build`, or give a time: "
+            "--schedule 2026-12-01T09:00+00:00."
+        )
+    return parse_schedule(campaign.send_at.isoformat(), now, label=f"Send_date: of {campaign.month}")
 
 
 def _default_api(config: MailchimpConfig) -> MailchimpApi:
@@ -238,9 +304,12 @@ def argument_parser() -> argparse.ArgumentParser:
     )
     publish.add_argument(
         "--schedule",
+        nargs="?",
+        const=AT_SEND_DATE,
         default="",
         metavar="TIME",
-        help="schedule the send, e.g. 2026-12-01T09:00+00:00 (quarter hours only)",
+        help="schedule the send, e.g. 2026-12-01T09:00+00:00 (quarter hours only); "
+        "without TIME, at the issue's Send_date:",
     )
     publish.add_argument(
         "--site",
