@@ -252,7 +252,7 @@ def _schedule_time(schedule: str, campaign: Campaign, now: datetime) -> datetime
             f"content/newsletters/{campaign.month}.md and run `make build`, or give a time: "
             "--schedule 2026-12-01T09:00+00:00."
         )
-    return parse_schedule(campaign.send_at.isoformat(), now, label=f"Send_date: of {campaign.month}")
+    return parse_schedule(campaign.send_at.isoformat(), now, label=f"the {campaign.month} issue's Send_date:")
 
 
 def _default_api(config: MailchimpConfig) -> MailchimpApi:

@@ -407,14 +407,15 @@ def _same_time(mailchimp_time: str, wanted: datetime) -> bool:
 def parse_schedule(value: str, now: datetime, label: str = "--schedule") -> datetime:
     """A schedule time on a quarter hour in the future, in UTC, or a PublishError saying what
     to pass. ``label`` names where the time came from (the flag, or the issue's Send_date)."""
+    said = label[:1].upper() + label[1:]
     try:
         when = datetime.fromisoformat(value)
     except ValueError:
         raise PublishError(
-            f"{label} {value!r} is not a date and time; use e.g. 2026-12-01T09:00+00:00."
+            f"{said} {value!r} is not a date and time; use e.g. 2026-12-01T09:00+00:00."
         ) from None
     if when.tzinfo is None:
-        raise PublishError(f"{label} {value!r} has no time zone; add one, e.g. {value}+00:00.")
+        raise PublishError(f"{said} {value!r} has no time zone; add one, e.g. {value}+00:00.")
     try:
         # Near the ends of the calendar (9999-12-31T23:45-05:00) the time in UTC does not exist.
         utc = when.astimezone(UTC)
@@ -422,7 +423,7 @@ def parse_schedule(value: str, now: datetime, label: str = "--schedule") -> date
         later = earlier + timedelta(minutes=15)
     except OverflowError:
         raise PublishError(
-            f"{label} {value!r} is outside the dates Mailchimp can schedule; use a date within the "
+            f"{said} {value!r} is outside the dates Mailchimp can schedule; use a date within the "
             "next few months."
         ) from None
     if when.minute % 15 or when.second or when.microsecond:
@@ -432,7 +433,7 @@ def parse_schedule(value: str, now: datetime, label: str = "--schedule") -> date
             f"or {later.isoformat(timespec='minutes')}."
         )
     if utc <= now:
-        raise PublishError(f"{label} {when.isoformat(timespec='minutes')} is in the past.")
+        raise PublishError(f"{said} {when.isoformat(timespec='minutes')} is in the past.")
     return utc
 
 
