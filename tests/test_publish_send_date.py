@@ -54,10 +54,10 @@ def test_send_before_the_send_date_says_it_was_planned_for_then(run, mailchimp):
     assert run(send=True, tty_answer="send\n") == 0, run.err
     assert "now? It was planned for 2026-12-01T09:00+00:00. Type 'send' to confirm" in run.out
     assert "SEND NOW to the whole audience, before its planned send date 2026-12-01T09:00+00:00" in run.out
-    assert run.out.rstrip().endswith(
+    assert (
         "Sent the 2026-11 issue (campaign c00001).\n"
-        "It was planned for 2026-12-01T09:00+00:00; it went out before that date."
-    )
+        "It was planned for 2026-12-01T09:00+00:00; it went out before that date.\n"
+    ) in run.out
     assert len(mailchimp.state.sends) == 1
     assert run(send=True, yes=True) == 0 and "went out before" not in run.out  # already sent: nothing new
 

@@ -238,6 +238,12 @@ def _run(
     print(outcome.message, file=out)
     if early and outcome.sent_now:
         print(f"It was planned for {planned(campaign)}; it went out before that date.", file=out)
+    if outcome.sent_now or outcome.scheduled_now:
+        print(
+            f"Pin its number: if content/newsletters/{month}.md has no `Number: {campaign.issue_number}` "
+            "yet, add it, so an article backdated into an earlier month can never renumber it.",
+            file=out,
+        )
     return outcome.exit_code
 
 

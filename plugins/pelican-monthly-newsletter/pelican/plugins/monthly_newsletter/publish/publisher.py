@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -68,6 +69,7 @@ class Outcome:
     message: str
     exit_code: int = 0
     sent_now: bool = False  # this run sent the issue to the audience
+    scheduled_now: bool = False  # this run scheduled it
 
 
 class Done(Enum):
@@ -318,6 +320,7 @@ class Publisher:
                 "changed or sent. To change it, unschedule it in Mailchimp first, then run the command again."
             )
 
+        self.check_numbering(campaign)
         campaign_id = remote["id"]
         wanted = self.campaign_settings(campaign)
         if any((remote.get("settings") or {}).get(k) != v for k, v in wanted.items()):
@@ -362,7 +365,10 @@ class Publisher:
                     f"{shown(now.get('send_time', ''), 40)} (campaign {campaign_id}); this run "
                     "scheduled nothing."
                 )
-            return Outcome(f"Scheduled the {campaign.month} issue for {when} (campaign {campaign_id}).")
+            return Outcome(
+                f"Scheduled the {campaign.month} issue for {when} (campaign {campaign_id}).",
+                scheduled_now=True,
+            )
 
         done = self._call_changing(lambda: self.api.send(campaign_id), lambda: status_now() in SENT_STATUSES)
         record({**remote, "status": "sent"})
@@ -372,6 +378,30 @@ class Publisher:
                 "this run sent nothing. It went out once."
             )
         return Outcome(f"Sent the {campaign.month} issue (campaign {campaign_id}).", sent_now=True)
+
+    def check_numbering(self, campaign: Campaign) -> None:
+        """Refuse an issue number that disagrees with the issues Mailchimp has already sent or
+        scheduled: numbers of published issues never change (an article backdated into an
+        earlier month would otherwise renumber every later issue)."""
+        prefix = campaign.issue_key.removesuffix(f"-{campaign.month}")
+        pattern = re.compile(r"#(\d+)\b[^\[]*\[" + re.escape(prefix) + r"-(\d{4}-\d{2})\]")
+        for other in self.campaigns_titled(f"[{prefix}-"):
+            match = pattern.search((other.get("settings") or {}).get("title", ""))
+            status = other.get("status")
+            if not match or status not in SENT_STATUSES | {"schedule"}:
+                continue
+            number, month = int(match.group(1)), match.group(2)
+            if month == campaign.month:
+                continue
+            if (month < campaign.month) != (number < campaign.issue_number):
+                raise PublishError(
+                    f"Issue numbers have moved: Mailchimp already has #{number} for {month} "
+                    f"({'scheduled' if status == 'schedule' else 'sent'}), and these campaign files "
+                    f"make {campaign.month} #{campaign.issue_number}. An article dated into an earlier "
+                    "month (or a new issue file) renumbered the issues. Pin the numbers of published "
+                    f"issues with `Number:` in their issue files (content/newsletters/{month}.md: "
+                    f"Number: {number}), then run `make build`."
+                )
 
     def _on_draft(self, campaign: Campaign, campaign_id: str, function: Callable[[], Any]) -> Any:
         """A change to the draft; refused because the campaign was scheduled or sent meanwhile
