@@ -311,6 +311,19 @@ def publish_newsletter(c, month, send=False, yes=False, test_email="", schedule=
         raise Exit(code=code)
 
 
+@task(
+    name="newsletter-report",
+    help={"month": "only this issue month, YYYY-MM (default: every sent issue)"},
+)
+def newsletter_report(c, month=""):
+    """What each sent issue achieved, from Mailchimp's reports; writes reports/YYYY-MM.json (read-only)"""
+    from pelican.plugins.monthly_newsletter.publish.cli import main as pelican_newsletter
+
+    code = pelican_newsletter(["report", "--site", str(ROOT)] + ["--month", month] * bool(month))
+    if code:
+        raise Exit(code=code)
+
+
 @task
 def screenshots(c):
     """README screenshots: the home page at desktop width, the newest article on a phone"""

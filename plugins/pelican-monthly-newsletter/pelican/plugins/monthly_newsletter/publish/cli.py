@@ -6,16 +6,18 @@
 from __future__ import annotations
 
 import argparse
+import functools
+import json
 import sys
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from .campaign_files import Campaign, load_campaign
+from .campaign_files import Campaign, campaign_folder, load_campaign
 from .config import MailchimpConfig, Secret, environment_with_dotenv, mailchimp_config, missing_settings
 from .errors import PublishError
-from .mailchimp import MailchimpApi
+from .mailchimp import MailchimpApi, MailchimpMarketingApi
 from .publisher import Action, Publisher, RetryPolicy, local_record, parse_schedule
 
 RECORD_FILE = "published.json"
@@ -261,9 +263,7 @@ def _schedule_time(schedule: str, campaign: Campaign, now: datetime) -> datetime
     return parse_schedule(campaign.send_at.isoformat(), now, label=f"the {campaign.month} issue's Send_date:")
 
 
-def _default_api(config: MailchimpConfig) -> MailchimpApi:
-    from .mailchimp import MailchimpMarketingApi
-
+def _default_api(config: MailchimpConfig) -> MailchimpMarketingApi:
     return MailchimpMarketingApi(config)
 
 
@@ -324,12 +324,157 @@ def argument_parser() -> argparse.ArgumentParser:
         metavar="FOLDER",
         help="the site's folder, holding campaigns/ and .env (default: the current folder)",
     )
+    report = commands.add_parser(
+        "report",
+        help="what each sent issue achieved, from Mailchimp's reports (read-only)",
+        description="Read Mailchimp's report of each sent issue (or of --month): recipients, opens, "
+        "clicks, unsubscribes, bounces and the most-clicked links; print a table and write "
+        "reports/YYYY-MM.json. Read-only: it never changes a campaign.",
+    )
+    report.add_argument("--month", default="", help="only this issue month, YYYY-MM")
+    report.add_argument(
+        "--site",
+        type=Path,
+        default=Path("."),
+        metavar="FOLDER",
+        help="the site's folder, holding campaigns/, reports/ and .env (default: the current folder)",
+    )
     return parser
+
+
+def newsletter_report(
+    project_root: Path,
+    month: str = "",
+    campaigns_dir: Path | None = None,
+    reports_dir: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    api_factory: Callable[..., MailchimpMarketingApi] | None = None,
+    retry: RetryPolicy = RetryPolicy(),  # noqa: B008 - a frozen dataclass: one shared default is safe
+    sleep: Callable[[float], None] | None = None,
+    now: datetime | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """``pelican-newsletter report``: what each sent issue achieved, from Mailchimp's reports.
+    Read-only: it never changes a campaign. Returns the exit code."""
+    out, err = out or sys.stdout, err or sys.stderr
+    env = environment_with_dotenv(
+        environ if environ is not None else dict(__import__("os").environ), project_root
+    )
+    secret = env.get("MAILCHIMP_API_KEY", "")
+    try:
+        if month:
+            campaign_folder(campaigns_dir or project_root / "campaigns", month)  # checks the month
+        return _report(
+            month,
+            campaigns_dir or project_root / "campaigns",
+            reports_dir or project_root / "reports",
+            project_root,
+            env,
+            api_factory or _default_api,
+            retry,
+            sleep or __import__("time").sleep,
+            now or datetime.now(UTC),
+            out,
+        )
+    except PublishError as error:
+        print(f"Error: {_redact(str(error), secret)}", file=err)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("Interrupted. Nothing was changed; run the same command again.", file=err)
+        return 130
+
+
+CLICK_PAGE = 1000  # Mailchimp's largest page
+CLICK_PAGES_MAX = 20
+
+
+def _report(
+    month: str,
+    campaigns_dir: Path,
+    reports_dir: Path,
+    project_root: Path,
+    env: Mapping[str, str],
+    api_factory: Callable[..., MailchimpMarketingApi],
+    retry: RetryPolicy,
+    sleep: Callable[[float], None],
+    now: datetime,
+    out: TextIO,
+) -> int:
+    from .report import issue_of, issue_report, table_lines
+
+    config = mailchimp_config(env)
+    api = api_factory(config)
+    reader = Publisher(
+        api, config.audience_id, retry=retry, sleep=sleep, say=lambda line: print(line, file=out)
+    )
+    reader.read(lambda: api.get_audience(config.audience_id))
+    prefix = _key_prefix(campaigns_dir)
+    sent: dict[str, tuple[int, dict[str, Any]]] = {}
+    for campaign in reader.campaigns_titled("["):
+        found = issue_of((campaign.get("settings") or {}).get("title", ""), prefix)
+        if found and campaign.get("status") == "sent" and found[1] not in sent:
+            sent[found[1]] = (found[0], campaign)
+    months = [month] if month else sorted(sent)
+    if month and month not in sent:
+        raise PublishError(
+            f"Mailchimp has no sent campaign for the {month} issue in audience {config.audience_id}, "
+            "so there is no report yet (a draft or a scheduled issue has none)."
+        )
+    if not months:
+        print(f"No issue has been sent to audience {config.audience_id} yet: no reports.", file=out)
+        return 0
+    reports = []
+    for issue_month in months:
+        number, campaign = sent[issue_month]
+        campaign_id = str(campaign["id"])
+        figures = reader.read(functools.partial(api.get_report, campaign_id))
+        urls: list[dict[str, Any]] = []
+        for page_number in range(CLICK_PAGES_MAX):
+            offset = page_number * CLICK_PAGE
+            page = reader.read(functools.partial(api.get_click_details, campaign_id, CLICK_PAGE, offset))
+            urls += page["urls_clicked"]
+            if not page["urls_clicked"] or len(urls) >= page["total_items"]:
+                break
+        reports.append(issue_report(issue_month, number, campaign, figures, urls))
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    stamp = now.astimezone(UTC).isoformat(timespec="seconds")
+    for report in reports:
+        target = reports_dir / f"{report.month}.json"
+        target.write_text(json.dumps(report.as_json(stamp), indent=2) + "\n", encoding="utf-8")
+    print("\n".join(table_lines(reports)), file=out)
+    written = ", ".join(_show_path(reports_dir / f"{r.month}.json", project_root) for r in reports)
+    print(f"\nWrote {written}.", file=out)
+    return 0
+
+
+def _key_prefix(campaigns_dir: Path) -> str | None:
+    """The issue key prefix (NEWSLETTER_KEY_PREFIX) from the campaign files of any issue; None
+    (any prefix) when there are none, as on a fresh clone."""
+    for record_file in sorted(campaigns_dir.glob("*/campaign.json")):
+        try:
+            record = json.loads(record_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(record, dict):
+            key, month = str(record.get("issue_key", "")), str(record.get("month", ""))
+            if key.endswith(f"-{month}"):
+                return key.removesuffix(f"-{month}")
+    return None
+
+
+def _show_path(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def main(argv: list[str] | None = None) -> int:
     """The console script ``pelican-newsletter``; argparse exits 2 on a usage error."""
     options = argument_parser().parse_args(argv)
+    if options.command == "report":
+        return newsletter_report(options.site.resolve(), month=options.month)
     return publish_newsletter(
         options.month,
         options.site.resolve(),
@@ -340,4 +485,4 @@ def main(argv: list[str] | None = None) -> int:
     )
 
 
-__all__ = ["Secret", "argument_parser", "main", "publish_newsletter"]
+__all__ = ["Secret", "argument_parser", "main", "newsletter_report", "publish_newsletter"]

@@ -142,6 +142,10 @@ class Publisher:
         except ApiError as error:
             raise self._as_publish_error(error) from None
 
+    def read(self, function: Callable[[], Any]) -> Any:
+        """A call that changes nothing (a report, say), retried as every idempotent call is."""
+        return self._call(function)
+
     def _as_publish_error(self, error: ApiError) -> PublishError:
         if error.transient:
             return PublishError(
