@@ -4,8 +4,10 @@ It follows Mailchimp's rules that matter for publishing: HTTP basic auth with th
 problem-detail JSON errors, campaigns that belong to an audience, a send checklist that
 requires content and an unsubscribe link, schedule times on quarter hours in the future,
 and a campaign that can be sent once. Faults can be injected per request: 429 with
-Retry-After, 5xx, slow responses, dropped connections, and responses lost after the
-request took effect.
+Retry-After, 5xx, slow responses, dropped connections, responses lost after the
+request took effect, and 200 answers that are not what Mailchimp documents (BAD_ANSWERS).
+``meanwhile`` lets a test act as another publisher between two requests. Sent campaigns
+have reports (``/reports/{id}``, ``/reports/{id}/click-details``) in Mailchimp's shapes.
 """
 
 from __future__ import annotations
