@@ -245,3 +245,18 @@ def test_two_publishers_creating_at_once_keep_one_campaign(run, mailchimp):
     assert kept["id"] == "c00001"
     assert "Another publisher created campaign c00001" in run.out and "deleted its own empty copy" in run.out
     assert mailchimp.state.test_sends == [("c00001", ("me@example.org",))]
+
+
+@pytest.mark.parametrize("change", ["a list", "sources not a map", "no content_folder"])
+def test_a_campaign_json_of_the_wrong_shape_is_refused_without_a_traceback(run, mailchimp, change):
+    path = run.root / "campaigns/2026-11/campaign.json"
+    record = json.loads(path.read_text())
+    if change == "a list":
+        record = [record]
+    elif change == "sources not a map":
+        record["sources"] = ["content/articles/a.md"]
+    else:
+        del record["content_folder"]
+    path.write_text(json.dumps(record))
+    assert run() == 1
+    assert "is incomplete or for another month" in run.err and "Traceback" not in run.err

@@ -102,8 +102,8 @@ def load_campaign(campaigns_dir: Path, month: str, project_root: Path) -> Campai
         raise PublishError(
             f"{_show(folder / 'campaign.json', project_root)} is not valid JSON ({error.msg}). {build_hint}"
         ) from None
-    absent = [key for key in REQUIRED if key not in record]
-    if absent or record.get("month") != month:
+    absent = [key for key in REQUIRED if key not in record] if isinstance(record, dict) else list(REQUIRED)
+    if absent or record.get("month") != month or not isinstance(record["sources"], dict):
         raise PublishError(
             f"{_show(folder / 'campaign.json', project_root)} is incomplete or for another month. "
             f"{build_hint}"
