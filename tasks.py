@@ -295,18 +295,37 @@ def pelican_run(cmd):
         "send": "send to the whole audience now (asks for confirmation unless --yes)",
         "yes": "do not ask for confirmation (non-interactive use)",
         "test-email": "send a test to these addresses only, separated by commas",
-        "schedule": "schedule the send, e.g. 2026-12-01T09:00+00:00 (quarter hours only)",
+        "schedule": "schedule the send, e.g. 2026-12-01T09:00+00:00 (quarter hours only); "
+        "without a time, at the issue's Send_date:",
     },
+    optional=["schedule"],
 )
-def publish_newsletter(c, month, send=False, yes=False, test_email="", schedule=""):
+def publish_newsletter(c, month, send=False, yes=False, test_email="", schedule=None):
     """Publish a newsletter issue to Mailchimp; a dry run unless --test-email, --schedule or --send"""
     from pelican.plugins.monthly_newsletter.publish.cli import main as pelican_newsletter
 
     # The console command `pelican-newsletter publish`, run in this process so a prompt reaches the terminal.
     argv = ["publish", "--month", month, "--site", str(ROOT)]
     argv += ["--send"] * send + ["--yes"] * yes
-    argv += ["--test-email", test_email] * bool(test_email) + ["--schedule", schedule] * bool(schedule)
+    argv += ["--test-email", test_email] * bool(test_email)
+    if schedule is True:  # --schedule without a time: at the issue's Send_date:
+        argv += ["--schedule"]
+    elif schedule:
+        argv += ["--schedule", schedule]
     code = pelican_newsletter(argv)
+    if code:
+        raise Exit(code=code)
+
+
+@task(
+    name="newsletter-report",
+    help={"month": "only this issue month, YYYY-MM (default: every sent issue)"},
+)
+def newsletter_report(c, month=""):
+    """What each sent issue achieved, from Mailchimp's reports; writes reports/YYYY-MM.json (read-only)"""
+    from pelican.plugins.monthly_newsletter.publish.cli import main as pelican_newsletter
+
+    code = pelican_newsletter(["report", "--site", str(ROOT)] + ["--month", month] * bool(month))
     if code:
         raise Exit(code=code)
 

@@ -104,7 +104,7 @@ def test_one_issue_per_month_with_articles_drafts_and_future_excluded(built):
 
 def test_campaign_json_follows_the_contract(october):
     record = october["record"]
-    assert record["schema"] == 1
+    assert record["schema"] == 2
     assert (record["month"], record["issue_number"], record["issue_key"]) == (
         "2026-10",
         2,
@@ -117,11 +117,20 @@ def test_campaign_json_follows_the_contract(october):
     assert record["web_url"] == f"{SITE_URL}/newsletter/2026-10/"
     assert record["send_at"] == "2026-11-02T09:00:00+00:00"
     assert re.fullmatch(r"sha256:[0-9a-f]{64}", record["content_hash"])
-    assert sorted(path.rsplit("/", 2)[-2] + "/" + path.rsplit("/", 1)[-1] for path in record["sources"]) == [
+    content = [path for path in record["sources"] if "/content/" in f"/{path}"]
+    assert sorted(path.rsplit("/", 2)[-2] + "/" + path.rsplit("/", 1)[-1] for path in content) == [
         "articles/oct-last.md",
         "newsletters/2026-10.md",
         "quoteactions/2026-10.md",
     ]
+    # What every issue is built from besides its own files: the email templates (the plugin's,
+    # named by the plugin, not by where it is installed) and the settings file.
+    others = sorted(set(record["sources"]) - set(content))
+    assert "pelican-monthly-newsletter:templates/newsletter/email.html" in others, others
+    assert "pelican-monthly-newsletter:templates/newsletter/subject.txt" in others
+    assert any(path.endswith(".py") for path in others), others
+    assert record["content_folder"]["files"] == sorted(record["content_folder"]["files"])
+    assert "articles/oct-last.md" in record["content_folder"]["files"]
 
 
 def test_email_css_is_inlined_and_only_media_queries_stay_in_style(october):

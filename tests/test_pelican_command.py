@@ -72,7 +72,11 @@ def test_pelican_with_publishconf_from_another_folder_builds_what_make_build_bui
     assert not (tmp_path / "elsewhere" / "campaigns").exists()
     # The publisher finds the sources by these names, relative to the site.
     record = json.loads((project / "campaigns" / "2026-11" / "campaign.json").read_text(encoding="utf-8"))
-    assert record["sources"] and all(name.startswith("content/") for name in record["sources"])
+    assert record["sources"] and all(
+        name.startswith(("content/", "theme/", "pelican-monthly-newsletter:")) or name.endswith("conf.py")
+        for name in record["sources"]
+    ), record["sources"]
+    assert record["content_folder"]["path"] == "content"
 
 
 def test_pelican_with_the_development_settings_builds_what_invoke_build_builds(project, tmp_path):

@@ -31,7 +31,22 @@ HTML = "<html><body><p>Hello</p><a href='*|UNSUB|*'>Unsubscribe</a> *|LIST:ADDRE
 TEXT = "Hello\nUnsubscribe: *|UNSUB|*\n"
 
 
-def make_campaign(root: Path, html: str = HTML, text: str = TEXT, month: str = "2026-11") -> Path:
+def content_hash(subject: str, preview: str, html: str, text: str) -> str:
+    """As the build computes it (render.content_hash), written out so the test checks it."""
+    digest = hashlib.sha256()
+    for part in (subject, preview, html, text):
+        digest.update(part.encode() + b"\0")
+    return "sha256:" + digest.hexdigest()
+
+
+def make_campaign(
+    root: Path,
+    html: str = HTML,
+    text: str = TEXT,
+    month: str = "2026-11",
+    send_at: str | None = None,
+    number: int = 4,
+) -> Path:
     article = root / "content/articles/a.md"
     article.parent.mkdir(parents=True, exist_ok=True)
     if not article.exists():
@@ -41,19 +56,25 @@ def make_campaign(root: Path, html: str = HTML, text: str = TEXT, month: str = "
     (folder / "email.html").write_text(html)
     (folder / "email.txt").write_text(text)
     record = {
-        "schema": 1,
+        "schema": 2,
         "month": month,
-        "issue_number": 4,
+        "issue_number": number,
         "issue_key": f"networker-{month}",
-        "title": f"Networker #4 · November 2026 [networker-{month}]",
-        "subject": "Networker #4",
+        "title": f"Networker #{number} · November 2026 [networker-{month}]",
+        "subject": f"Networker #{number}",
         "preview_text": "Preview.",
         "from_name": "Networker",
         "reply_to": "hello@networker.example.com",
         "web_url": f"https://networker.example.com/newsletter/{month}/",
-        "send_at": None,
-        "content_hash": "sha256:" + hashlib.sha256((html + text).encode()).hexdigest(),
+        "send_at": send_at,
+        "content_hash": content_hash(f"Networker #{number}", "Preview.", html, text),
         "sources": {"content/articles/a.md": "sha256:" + hashlib.sha256(article.read_bytes()).hexdigest()},
+        "content_folder": {
+            "path": "content",
+            "files": sorted(
+                p.relative_to(root / "content").as_posix() for p in (root / "content").rglob("*.md")
+            ),
+        },
     }
     (folder / "campaign.json").write_text(json.dumps(record))
     return folder
@@ -183,7 +204,8 @@ def test_test_email_goes_to_those_addresses_only(run, mailchimp):
     [
         (
             "2026-12-01T09:10+00:00",
-            "quarter hours only (:00, :15, :30, :45). Use 2026-12-01T09:00+00:00 or 2026-12-01T09:15+00:00.",
+            "quarter hours only (:00, :15, :30, :45). For --schedule use 2026-12-01T09:00+00:00 or "
+            "2026-12-01T09:15+00:00.",
         ),
         ("2026-11-01T09:00+00:00", "is in the past"),
         ("2026-12-01T09:00", "has no time zone"),

@@ -4,8 +4,10 @@ It follows Mailchimp's rules that matter for publishing: HTTP basic auth with th
 problem-detail JSON errors, campaigns that belong to an audience, a send checklist that
 requires content and an unsubscribe link, schedule times on quarter hours in the future,
 and a campaign that can be sent once. Faults can be injected per request: 429 with
-Retry-After, 5xx, slow responses, dropped connections, and responses lost after the
-request took effect.
+Retry-After, 5xx, slow responses, dropped connections, responses lost after the
+request took effect, and 200 answers that are not what Mailchimp documents (BAD_ANSWERS).
+``meanwhile`` lets a test act as another publisher between two requests. Sent campaigns
+have reports (``/reports/{id}``, ``/reports/{id}/click-details``) in Mailchimp's shapes.
 """
 
 from __future__ import annotations
@@ -24,6 +26,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 FAULTS = ("429", "500", "503", "slow", "drop", "lost")
+# Answers with status 200 that are not what Mailchimp documents: the request takes effect,
+# the answer is a proxy's HTML page, HTML labelled as JSON, a JSON list, an empty object,
+# the real object without its "id", or a body full of terminal escape sequences.
+BAD_ANSWERS = ("html", "html-as-json", "list", "empty-object", "no-id", "control-characters")
+# Mailchimp's limit on the addresses of one test email on paid plans (6 on the Free plan).
+TEST_EMAILS_MAX = 20
 
 
 @dataclass
@@ -58,6 +66,8 @@ class FakeMailchimpState:
     test_sends: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     requests: list[RecordedRequest] = field(default_factory=list)
     rules: list[FaultRule] = field(default_factory=list)
+    meanwhile: list[tuple] = field(default_factory=list)
+    reports: dict[str, dict] = field(default_factory=dict)
     random_faults: random.Random | None = None
     random_fault_rate: float = 0.0
     slow_seconds: float = 1.0
@@ -97,7 +107,7 @@ class FakeMailchimp:
 
     # --- test controls -------------------------------------------------------------
     def inject(self, method: str, path: str, fault: str, times: int = 1, retry_after: int = 1) -> None:
-        assert fault in FAULTS, fault
+        assert fault in FAULTS + BAD_ANSWERS, fault
         with self._lock:
             self.state.rules.append(FaultRule(method, path, fault, times, retry_after))
 
@@ -105,6 +115,29 @@ class FakeMailchimp:
         with self._lock:
             self.state.random_faults = random.Random(seed)
             self.state.random_fault_rate = rate
+
+    def meanwhile(self, method: str, path: str, action) -> None:
+        """Run ``action(self)`` once, just before the next request matching method and path is
+        handled: what another publisher, running at the same time, does in between."""
+        with self._lock:
+            self.state.meanwhile.append((method, path, action))
+
+    def run_meanwhile(self, method: str, path: str) -> None:
+        with self._lock:
+            for entry in list(self.state.meanwhile):
+                if entry[0] == method and re.fullmatch(entry[1], path):
+                    self.state.meanwhile.remove(entry)
+                    entry[2](self)
+                    return
+
+    def act(self, method: str, path: str, body=None) -> tuple[int, object]:
+        """A request made by someone else (another publisher): routed, not recorded."""
+        return self._route(method, path, {}, body)
+
+    def add_report(self, campaign_id: str, **report) -> None:
+        """The report Mailchimp keeps for a sent campaign; ``clicks`` maps URLs to (total, unique)."""
+        with self._lock:
+            self.state.reports[campaign_id] = report
 
     def calm(self) -> None:
         with self._lock:
@@ -139,6 +172,8 @@ class FakeMailchimp:
                 if audience
                 else _error(404, "Resource Not Found", "The requested resource could not be found.")
             )
+        if parts[:1] == ["reports"] and method == "GET" and len(parts) in (2, 3):
+            return self._report(parts[1], parts[2:], query)
         if parts == ["campaigns"] and method == "POST":
             return self._create(body)
         if parts == ["campaigns"] and method == "GET":
@@ -279,6 +314,10 @@ class FakeMailchimp:
             emails = body.get("test_emails") or []
             if not emails or not all(re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", e) for e in emails):
                 return _error(400, "Invalid Resource", "test_emails must be a list of email addresses.")
+            if len(emails) > TEST_EMAILS_MAX:
+                return _error(
+                    400, "Invalid Resource", f"Test emails can have at most {TEST_EMAILS_MAX} addresses."
+                )
             if not self._checklist(campaign)["is_ready"]:
                 return _error(400, "Bad Request", "Your campaign is not ready to send.")
             self.state.test_sends.append((campaign["id"], tuple(emails)))
@@ -322,6 +361,71 @@ class FakeMailchimp:
             self.state.sends.append(campaign["id"])
             return 204, None
         return _error(404, "Resource Not Found", "The requested resource could not be found.")
+
+    def _report(self, campaign_id, rest, query):
+        """/reports/{id} and /reports/{id}/click-details, in the shapes Mailchimp documents."""
+        campaign = self.state.campaigns.get(campaign_id)
+        report = self.state.reports.get(campaign_id)
+        if campaign is None or campaign["status"] != "sent" or report is None:
+            return _error(404, "Resource Not Found", "The requested resource could not be found.")
+        clicks = report.get("clicks", {})
+        if rest == ["click-details"]:
+            count, offset = int(query.get("count", 10)), int(query.get("offset", 0))
+            if count > 1000:
+                return _error(400, "Invalid Resource", "count must be at most 1000.")
+            urls = [
+                {
+                    "id": f"u{index}",
+                    "url": url,
+                    "total_clicks": total,
+                    "click_percentage": round(total / max(1, sum(t for t, _ in clicks.values())), 4),
+                    "unique_clicks": unique,
+                    "unique_click_percentage": 0.0,
+                    "last_click": self.state.now.isoformat(),
+                    "campaign_id": campaign_id,
+                }
+                for index, (url, (total, unique)) in enumerate(clicks.items())
+            ]
+            return 200, {
+                "urls_clicked": urls[offset : offset + count],
+                "campaign_id": campaign_id,
+                "total_items": len(urls),
+            }
+        if rest:
+            return _error(404, "Resource Not Found", "The requested resource could not be found.")
+        sent = report.get("emails_sent", 0)
+        unique_opens = report.get("unique_opens", 0)
+        subscriber_clicks = report.get("unique_subscriber_clicks", 0)
+        return 200, {
+            "id": campaign_id,
+            "campaign_title": campaign["settings"].get("title", ""),
+            "type": "regular",
+            "list_id": campaign["recipients"]["list_id"],
+            "subject_line": campaign["settings"].get("subject_line", ""),
+            "emails_sent": sent,
+            "abuse_reports": 0,
+            "unsubscribed": report.get("unsubscribed", 0),
+            "send_time": campaign["send_time"],
+            "bounces": {
+                "hard_bounces": report.get("hard_bounces", 0),
+                "soft_bounces": report.get("soft_bounces", 0),
+                "syntax_errors": 0,
+            },
+            "forwards": {"forwards_count": 0, "forwards_opens": 0},
+            "opens": {
+                "opens_total": report.get("opens", 0),
+                "unique_opens": unique_opens,
+                "open_rate": unique_opens / sent if sent else 0,
+                "last_open": self.state.now.isoformat(),
+            },
+            "clicks": {
+                "clicks_total": sum(total for total, _ in clicks.values()),
+                "unique_clicks": sum(unique for _, unique in clicks.values()),
+                "unique_subscriber_clicks": subscriber_clicks,
+                "click_rate": subscriber_clicks / sent if sent else 0,
+                "last_click": self.state.now.isoformat(),
+            },
+        }
 
 
 def _error(status: int, title: str, detail: str, errors: list | None = None) -> tuple[int, dict]:
@@ -389,11 +493,45 @@ def _handler_class(mailchimp: FakeMailchimp):
                 return
             if fault == "slow":
                 time.sleep(mailchimp.state.slow_seconds)
+            mailchimp.run_meanwhile(method, path)
             status, payload = mailchimp.handle(method, path, query, body)
             if fault == "lost":  # the effect is committed, the answer never arrives
                 self.close_connection = True
                 return
+            if fault in BAD_ANSWERS:
+                self._bad_answer(fault, payload)
+                return
             self._reply(status, payload)
+
+        def _bad_answer(self, fault: str, payload) -> None:
+            page = b"<!DOCTYPE html><html><body><h1>Service Unavailable</h1></body></html>"
+            content_type, data = "application/json", b""
+            if fault == "html":
+                content_type, data = "text/html; charset=utf-8", page
+            elif fault == "html-as-json":
+                data = page
+            elif fault == "list":
+                data = json.dumps([payload]).encode()
+            elif fault == "empty-object":
+                data = b"{}"
+            elif fault == "no-id":
+                data = json.dumps({k: v for k, v in (payload or {}).items() if k != "id"}).encode()
+            elif fault == "control-characters":
+                content_type = "application/problem+json"
+                problem = {
+                    "title": "Bad\x1b[2J\x1b]0;owned\x07 Request\u202e",
+                    "detail": "Line one\r\nLine two\x1b[31m" + "x" * 5000,
+                    "status": 400,
+                }
+                data = json.dumps(problem).encode()
+            try:
+                self.send_response(400 if fault == "control-characters" else 200)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
 
         def _authorised(self) -> bool:
             header = self.headers.get("Authorization", "")

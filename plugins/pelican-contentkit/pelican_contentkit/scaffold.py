@@ -105,9 +105,11 @@ def newsletter_file(month: str, folder: str = "newsletters") -> tuple[str, str]:
                 "Articles: slug-one, slug-two  (add this line to choose and order the issue's articles)."
             ),
             comment(
-                "Send_date: 2026-12-01 09:00  (add this line to schedule the send, in the site's time zone)."
+                "Send_date: 2026-12-01 09:00  (the planned send, in the site's time zone: "
+                "`--schedule` without a time schedules at it)."
             ),
             comment("Always_build: yes  (add this line to build an issue for a month without articles)."),
+            comment("Number: 4  (add this line once the issue is sent: its number then never changes)."),
             comment("Text below the comments is the editor's note at the top of the issue, in Markdown."),
             "",
         ]

@@ -84,7 +84,10 @@ def compose_issues(
                 )
             )
             continue
-        number = len(issues) + 1
+        number = _issue_number(month, override, issues)
+        if number is None:
+            problems.append(_renumbered(month, override, issues))
+            continue
         key = f"{settings.key_prefix}-{month}"
         url = settings.url.format(month=month)
         issue_label = month_label(month)
@@ -124,6 +127,35 @@ def compose_issues(
     if problems:
         raise problems[0] if len(problems) == 1 else ContentErrors(problems)
     return issues
+
+
+def _issue_number(month: str, override: NewsletterOverride | None, earlier: list[Issue]) -> int | None:
+    """The issue's number: its pinned ``Number:``, else one more than the issue before it.
+    None when a pinned number is not above the one before: a content error, as issue numbers
+    never change once published (see ``_renumbered``)."""
+    following = earlier[-1].number + 1 if earlier else 1
+    if override is None or override.number is None:
+        return following
+    return override.number if override.number >= following else None
+
+
+def _renumbered(month: str, override: NewsletterOverride | None, earlier: list[Issue]) -> ContentError:
+    assert override is not None and override.number is not None and earlier
+    before = earlier[-1]
+    pinned = [issue.month for issue in earlier if issue.number == override.number]
+    cause = (
+        f"the {pinned[0]} issue already has #{override.number}"
+        if pinned
+        else f"the {before.month} issue before it is #{before.number}"
+    )
+    return ContentError(
+        override.source_path,
+        "Number",
+        f"is {override.number}, but {cause}: an article dated into an earlier month (or a new "
+        "issue file) made an issue there, and numbers of published issues never change",
+        f"date the article in {month} or later, or leave {before.month} out of NEWSLETTER_MONTHS "
+        "if its issue was never sent",
+    )
 
 
 def _month_start(month: str, override: NewsletterOverride | None) -> datetime:

@@ -22,6 +22,7 @@ from pelican_contentkit.text import reading_minutes
 
 from .compose import compose_issues
 from .feed import issues_feed
+from .inputs import content_files, settings_files, template_files, template_label
 from .mime import fill_merge_tags, sample_merge_values
 from .model import IssueArticle
 from .overrides import read_overrides
@@ -131,12 +132,13 @@ class NewsletterGenerator(Generator):
         )
         absolute = {**self.context, "SITEURL": self.settings["SITEURL"], "newsletter": settings}
         self._write_feeds(absolute)
+        inputs = self._build_inputs() if settings.campaigns_path else ({}, {})
         # One issue at a time: an email is rendered, written where it goes, and let go, so a
         # site with years of issues never holds them all in memory.
         for issue in self.issues:
             email = self._render_email(absolute, issue)
             if settings.campaigns_path:
-                self._write_campaign(issue, email)
+                self._write_campaign(issue, email, *inputs)
             if settings.preview:
                 self._write_preview(writer, issue, email)
 
@@ -182,19 +184,36 @@ class NewsletterGenerator(Generator):
             )
         return email
 
-    def _write_campaign(self, issue, email: RenderedEmail) -> None:
+    def _build_inputs(self) -> tuple[dict[str, str], dict[str, object]]:
+        """What every issue is built from besides its own files: the email templates and the
+        settings files (label: hash), and the list of files in the content folder."""
+        root = site_root(self.settings)
+        shared = {template_label(path, root): file_hash(path) for path in template_files(self.env)}
+        shared |= {
+            site_label(path, self.settings): file_hash(path)
+            for path in settings_files(self.settings["SITEURL"])
+        }
+        folder: dict[str, object] = {
+            "path": site_label(self.path, self.settings),
+            "files": content_files(Path(self.path)),
+        }
+        return shared, folder
+
+    def _write_campaign(
+        self, issue, email: RenderedEmail, shared: dict[str, str], folder: dict[str, object]
+    ) -> None:
         settings = self.newsletter
         # Sources are named relative to the site root, as the publisher reads them back.
         files = {label: site_path(label, self.settings) for label in issue.sources}
-        sources = {label: file_hash(path) for label, path in files.items() if path.is_file()}
-        record = campaign_record(issue, email, settings.from_name, settings.reply_to, sources)
+        sources = {label: file_hash(path) for label, path in files.items() if path.is_file()} | shared
+        record = campaign_record(issue, email, settings.from_name, settings.reply_to, sources, folder)
         stamp = build_stamp(self.settings)
         if stamp is not None:  # the build whose site these files go with (the publisher checks it)
             build_id, output = stamp
             record["build"] = {"id": build_id, "site": site_label(output, self.settings)}
         # In a clean build, a staged copy swapped in with the site (pelican_contentkit.build).
-        folder = staged_folder(self.settings, site_path(settings.campaigns_path, self.settings))
-        write_campaign(folder / issue.month, email, record)
+        staged = staged_folder(self.settings, site_path(settings.campaigns_path, self.settings))
+        write_campaign(staged / issue.month, email, record)
 
     def _write_preview(self, writer, issue, email: RenderedEmail) -> None:
         """The author's preview: the issue's email as a subscriber gets it, at phone and desktop

@@ -34,6 +34,7 @@ class NewsletterOverride:
     article_slugs: tuple[str, ...] | None = None
     send_at: datetime | None = None
     always_build: bool = False
+    number: int | None = None  # pinned: the number the issue was published with
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,14 @@ from pelican_contentkit.reading import read_content_file
 
 from .model import NewsletterOverride
 
-FIELDS = ("subject", "preview_text", "articles", "send_date", "always_build")
+FIELDS = ("subject", "preview_text", "articles", "send_date", "always_build", "number")
 LABELS = {
     "subject": "Subject",
     "preview_text": "Preview_text",
     "articles": "Articles",
     "send_date": "Send_date",
     "always_build": "Always_build",
+    "number": "Number",
 }
 # What mail clients show: subjects are cut at about 60 characters on phones,
 # preview text after about 90-140.
@@ -110,6 +111,20 @@ def parse_override(
         problems.append(
             ContentError(label, "Always_build", f"{always!r} is not yes or no", "write Always_build: yes")
         )
+    number = None
+    if meta.get("number"):
+        value = meta["number"].strip().lstrip("#")
+        if value.isdigit() and int(value) >= 1:
+            number = int(value)
+        else:
+            problems.append(
+                ContentError(
+                    label,
+                    "Number",
+                    f"{meta['number']!r} is not an issue number",
+                    "write the number the issue was sent with, e.g. Number: 4",
+                )
+            )
     if problems:
         return None, problems
     return (
@@ -123,6 +138,7 @@ def parse_override(
             article_slugs=slugs,
             send_at=send_at,
             always_build=always in YES,
+            number=number,
         ),
         [],
     )

@@ -57,6 +57,7 @@ def render_email(env: Environment, issue: Issue, context: dict[str, Any], link) 
 
 
 def content_hash(email: RenderedEmail, preview_text: str) -> str:
+    """What subscribers receive; the publisher recomputes it from the campaign files."""
     digest = hashlib.sha256()
     for part in (email.subject, preview_text, email.html, email.text):
         digest.update(part.encode("utf-8"))
@@ -69,11 +70,16 @@ def file_hash(path: Path) -> str:
 
 
 def campaign_record(
-    issue: Issue, email: RenderedEmail, from_name: str, reply_to: str, sources: dict[str, str]
+    issue: Issue,
+    email: RenderedEmail,
+    from_name: str,
+    reply_to: str,
+    sources: dict[str, str],
+    content_folder: dict[str, object],
 ) -> dict[str, Any]:
     """campaign.json (see docs/campaign-files.md)."""
     return {
-        "schema": 1,
+        "schema": 2,
         "month": issue.month,
         "issue_number": issue.number,
         "issue_key": issue.key,
@@ -86,6 +92,7 @@ def campaign_record(
         "send_at": issue.send_at.isoformat() if issue.send_at else None,
         "content_hash": content_hash(email, issue.preview_text),
         "sources": dict(sorted(sources.items())),
+        "content_folder": content_folder,
     }
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from pelican_contentkit.months import month_problem
 
+from ..inputs import content_files, label_path
+from ..render import RenderedEmail, content_hash
 from .errors import PublishError
 
 GMAIL_CLIP_BYTES = 102 * 1024
@@ -25,6 +28,7 @@ REQUIRED = (
     "web_url",
     "content_hash",
     "sources",
+    "content_folder",
 )
 
 
@@ -39,7 +43,7 @@ class Campaign:
     from_name: str
     reply_to: str
     web_url: str
-    send_at: str | None
+    send_at: datetime | None  # the planned send date (Send_date: in the issue file)
     content_hash: str
     html: str
     text: str
@@ -98,8 +102,8 @@ def load_campaign(campaigns_dir: Path, month: str, project_root: Path) -> Campai
         raise PublishError(
             f"{_show(folder / 'campaign.json', project_root)} is not valid JSON ({error.msg}). {build_hint}"
         ) from None
-    absent = [key for key in REQUIRED if key not in record]
-    if absent or record.get("month") != month:
+    absent = [key for key in REQUIRED if key not in record] if isinstance(record, dict) else list(REQUIRED)
+    if absent or record.get("month") != month or not isinstance(record["sources"], dict):
         raise PublishError(
             f"{_show(folder / 'campaign.json', project_root)} is incomplete or for another month. "
             f"{build_hint}"
@@ -112,7 +116,7 @@ def load_campaign(campaigns_dir: Path, month: str, project_root: Path) -> Campai
         )
     _check_same_build(record, month, project_root, build_hint)
     for label, expected in record["sources"].items():
-        path = Path(label) if Path(label).is_absolute() else project_root / label
+        path = label_path(label, project_root)
         if not path.is_file():
             raise PublishError(
                 f"The campaign files for {month} were built from {label}, which no longer exists. "
@@ -124,6 +128,16 @@ def load_campaign(campaigns_dir: Path, month: str, project_root: Path) -> Campai
                 f"The campaign files for {month} are older than {label}, which changed since the "
                 f"build. {build_hint}"
             )
+    _check_content_folder(record, month, project_root)
+    html = (folder / "email.html").read_bytes().decode("utf-8", errors="replace")
+    text = (folder / "email.txt").read_bytes().decode("utf-8", errors="replace")
+    built = RenderedEmail(subject=str(record["subject"]), html=html, text=text)
+    if content_hash(built, str(record["preview_text"])) != record["content_hash"]:
+        raise PublishError(
+            f"The campaign files for {month} were changed after the build: email.html, email.txt "
+            f"or the subject in {_show(folder, project_root)} no longer match the content_hash "
+            f"the build recorded. Change the content, not the built files, and run `make build`."
+        )
     return Campaign(
         month=month,
         issue_number=int(record["issue_number"]),
@@ -134,10 +148,10 @@ def load_campaign(campaigns_dir: Path, month: str, project_root: Path) -> Campai
         from_name=record["from_name"],
         reply_to=record["reply_to"],
         web_url=record["web_url"],
-        send_at=record.get("send_at"),
+        send_at=_send_at(record, month),
         content_hash=record["content_hash"],
-        html=(folder / "email.html").read_text(encoding="utf-8"),
-        text=(folder / "email.txt").read_text(encoding="utf-8"),
+        html=html,
+        text=text,
         folder=folder,
     )
 
@@ -164,6 +178,43 @@ def _check_same_build(record: dict[str, object], month: str, project_root: Path,
             f"{_show(site, project_root)} was built by {by}: "
             f"a build was interrupted, or another one ran since. {build_hint}"
         )
+
+
+def _check_content_folder(record: dict[str, object], month: str, project_root: Path) -> None:
+    """Refuse campaign files built before a file was added to or removed from the content folder
+    (a new article dated in the month, an article backdated into it)."""
+    built = record["content_folder"]
+    if not isinstance(built, dict) or not isinstance(built.get("files"), list):
+        raise PublishError(
+            f"campaign.json for {month} is incomplete. Run `make build` first; it writes them."
+        )
+    label = str(built.get("path", "content"))
+    now = set(content_files(label_path(label, project_root)))
+    then = {str(name) for name in built["files"]}
+    added, removed = sorted(now - then), sorted(then - now)
+    if added or removed:
+        change = f"{label}/{added[0]} was added" if added else f"{label}/{removed[0]} was removed"
+        more = len(added) + len(removed) - 1
+        raise PublishError(
+            f"The campaign files for {month} are older than the content: {change} since the build"
+            f"{f' (and {more} more)' if more else ''}. Run `make build` first; it writes them."
+        )
+
+
+def _send_at(record: dict[str, object], month: str) -> datetime | None:
+    value = record.get("send_at")
+    if value is None:
+        return None
+    try:
+        when = datetime.fromisoformat(str(value))
+    except ValueError:
+        when = None
+    if when is None or when.tzinfo is None:
+        raise PublishError(
+            f"campaign.json for {month} has a send_at that is not a date and time with a time zone "
+            f"({str(value)[:40]!r}). Run `make build` first; it writes them."
+        )
+    return when
 
 
 def _show(path: Path, root: Path) -> str:

@@ -72,6 +72,13 @@ def mailchimp_config(environ: Mapping[str, str]) -> MailchimpConfig:
             "or in a .env file in the project root (see README, 'Publishing to Mailchimp')."
         )
     key = environ["MAILCHIMP_API_KEY"].strip()
+    if not key.isascii() or not key.isprintable():
+        # It could never be sent (HTTP headers are ASCII): say so now, not after minutes of retries.
+        raise PublishError(
+            "MAILCHIMP_API_KEY contains characters that are not plain ASCII letters, digits or "
+            "dashes (a typographic dash or a space copied with it, say). Copy it again from "
+            "Mailchimp: Profile > Extras > API keys."
+        )
     server = environ.get("MAILCHIMP_SERVER", "").strip()
     match = KEY_PATTERN.match(key)
     if not server:

@@ -2,6 +2,26 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
+# Text that came from Mailchimp is shown at most this long, on one line.
+SHOWN_MAX = 300
+# Terminal escape sequences, whole: CSI (ESC [ ... letter) and OSC (ESC ] ... BEL or ESC \).
+ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?")
+
+
+def shown(text: object, limit: int = SHOWN_MAX) -> str:
+    """``text`` from Mailchimp made safe to print: control and format characters (escape
+    sequences, bidirectional overrides, newlines) become spaces, runs of spaces one, and
+    anything past ``limit`` characters is cut with an ellipsis."""
+    cleaned = "".join(
+        " " if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") else char
+        for char in ESCAPES.sub("", str(text))
+    )
+    cleaned = " ".join(cleaned.split())
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"
+
 
 class PublishError(Exception):
     """Stops the command with a clear message and a non-zero exit code (no traceback)."""
