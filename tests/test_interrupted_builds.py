@@ -123,12 +123,17 @@ def assert_one_whole_build(tmp_path: Path) -> str:
     return site_build(tmp_path)
 
 
-def publisher_accepts(tmp_path: Path) -> bool:
+def publisher_refusal(tmp_path: Path) -> str:
+    """Why the publisher refuses the 2025-03 campaign files ("" when it takes them)."""
     try:
         load_campaign(tmp_path / "campaigns", "2025-03", tmp_path)
-    except PublishError:
-        return False
-    return True
+    except PublishError as error:
+        return str(error)
+    return ""
+
+
+def publisher_accepts(tmp_path: Path) -> bool:
+    return publisher_refusal(tmp_path) == ""
 
 
 @pytest.fixture
@@ -168,10 +173,13 @@ def test_a_build_killed_at_any_point_leaves_one_whole_build(tmp_path, built_once
     site = assert_one_whole_build(tmp_path)
     assert (site != built_once) == new_site
     assert (tmp_path / "output/brand-new/index.html").is_file() == new_site
-    # The publisher takes the campaign files only beside the site of the same build.
-    assert publisher_accepts(tmp_path) == (campaign_build(tmp_path) == site)
+    # The publisher takes the campaign files only beside the site of the same build, and only
+    # when they are as new as the content: build A's files are whole but older than the article
+    # added since, so they are refused too.
+    assert publisher_accepts(tmp_path) == (campaign_build(tmp_path) == site and new_site)
     if not new_site:
-        assert campaign_build(tmp_path) == built_once and publisher_accepts(tmp_path)
+        assert campaign_build(tmp_path) == built_once
+        assert "older than the content" in publisher_refusal(tmp_path)
     assert (tmp_path / "campaigns/2025-03/published.json").is_file()
 
     # The next build finishes the killed one's swap, or builds anew; either way it is whole.

@@ -11,7 +11,6 @@ import pytest
 from pelican.plugins.monthly_newsletter.model import NewsletterOverride
 from pelican.plugins.monthly_newsletter.overrides import parse_override
 from pelican_contentkit.errors import ContentError, ContentErrors
-from pelican_contentkit.markup import markdown_from_settings
 from tests.fake_mailchimp.server import FakeMailchimp
 from tests.test_newsletter_compose import article, compose
 from tests.test_publish import API_KEY, AUDIENCE, Run, campaigns_for, make_campaign
@@ -58,15 +57,13 @@ def test_a_pinned_number_below_the_one_before_is_a_content_error():
 
 @pytest.mark.parametrize(("value", "expected"), [("4", 4), ("#12", 12)])
 def test_number_is_read_from_the_issue_file(value, expected):
-    md = markdown_from_settings({}, with_metadata=True)
-    override, problems = parse_override("content/newsletters/2026-11.md", f"Number: {value}\n", md, "UTC")
+    override, problems = parse_override("content/newsletters/2026-11.md", f"Number: {value}\n", "UTC")
     assert problems == [] and override is not None and override.number == expected
 
 
 @pytest.mark.parametrize("value", ["0", "four", "-1", "3.5"])
 def test_a_number_that_is_not_one_is_a_content_error(value):
-    md = markdown_from_settings({}, with_metadata=True)
-    override, problems = parse_override("content/newsletters/2026-11.md", f"Number: {value}\n", md, "UTC")
+    override, problems = parse_override("content/newsletters/2026-11.md", f"Number: {value}\n", "UTC")
     assert override is None and [p.field for p in problems] == ["Number"]
 
 
