@@ -107,6 +107,8 @@ def add_to_author_feeds(context: dict[str, Any], feed) -> None:
         return
     site_url = str(context.get("SITEURL") or "").rstrip("/")
     feed.feed["description"] = profile.summary_text
+    if feed.feed.get("subtitle"):  # Atom's description
+        feed.feed["subtitle"] = profile.summary_text
     feed.feed["author_name"] = profile.name
     feed.feed["author_link"] = profile.website or f"{site_url}/{profile.url}"
     if not plugin_settings(context).in_feeds:
