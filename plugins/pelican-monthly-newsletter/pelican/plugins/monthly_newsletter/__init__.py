@@ -10,7 +10,12 @@ from pelican import signals
 
 from pelican_contentkit import problems
 
-from .generator import add_default_templates, get_generators, keep_folder_out_of_articles
+from .generator import (
+    add_default_templates,
+    finish_featured_articles,
+    get_generators,
+    keep_folder_out_of_articles,
+)
 
 
 def register():
@@ -18,3 +23,4 @@ def register():
     signals.initialized.connect(keep_folder_out_of_articles)
     signals.generator_init.connect(add_default_templates)
     signals.get_generators.connect(get_generators)
+    signals.all_generators_finalized.connect(finish_featured_articles)

@@ -16,11 +16,12 @@ from pelican_contentkit.reading import read_content_file
 
 from .model import NewsletterOverride
 
-FIELDS = ("subject", "preview_text", "articles", "send_date", "always_build")
+FIELDS = ("subject", "preview_text", "articles", "featured", "send_date", "always_build")
 LABELS = {
     "subject": "Subject",
     "preview_text": "Preview_text",
     "articles": "Articles",
+    "featured": "Featured",
     "send_date": "Send_date",
     "always_build": "Always_build",
 }
@@ -89,6 +90,16 @@ def parse_override(
                     "list article slugs separated by commas, or remove the line",
                 )
             )
+    featured = meta.get("featured", "").strip() or None
+    if featured is not None and ("," in featured or " " in featured):
+        problems.append(
+            ContentError(
+                label,
+                "Featured",
+                f"{featured!r} is not one slug",
+                "name one article by its Slug:, e.g. Featured: a-network-map-in-one-hour",
+            )
+        )
     send_at = None
     if meta.get("send_date"):
         try:
@@ -123,6 +134,7 @@ def parse_override(
             article_slugs=slugs,
             send_at=send_at,
             always_build=always in YES,
+            featured_slug=featured,
         ),
         [],
     )
