@@ -40,11 +40,13 @@ def test_images_get_an_absolute_src_a_width_of_at_most_the_column_and_no_height(
         widths={f"{SITE_URL}/images/wide.png": 1600},
     )
     assert problems == []
-    width = f'width="{EMAIL_IMAGE_MAX_WIDTH}" class="featured-image"'
+    widest = EMAIL_IMAGE_MAX_WIDTH
+    scaled = f'class="featured-image" style="width: 100%; max-width: {widest}px; height: auto;"'
     assert body == (
-        f'<p><img src="{SITE_URL}/images/wide.png" alt="A wide map" {width}></p>'
-        f'<p><img src="{ARTICLE_URL}small.png" alt="A small map" width="120" class="featured-image"></p>'
-        f'<p><img src="https://cdn.example.org/unknown.jpg" alt="Unknown size" {width}></p>'
+        f'<p><img src="{SITE_URL}/images/wide.png" alt="A wide map" width="{widest}" {scaled}></p>'
+        f'<p><img src="{ARTICLE_URL}small.png" alt="A small map" width="120" class="featured-image"'
+        ' style="width: 100%; max-width: 120px; height: auto;"></p>'
+        f'<p><img src="https://cdn.example.org/unknown.jpg" alt="Unknown size" width="{widest}" {scaled}></p>'
     )
     assert EMAIL_IMAGE_MAX_WIDTH <= 600
 

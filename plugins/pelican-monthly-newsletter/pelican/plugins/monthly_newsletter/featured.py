@@ -5,12 +5,13 @@ issue. The web page takes the body as the site shows it, with absolute links and
 one level down (the article's title is the section's heading). The email takes it rewritten
 for mail clients (:func:`email_body`):
 
-- images at most :data:`EMAIL_IMAGE_MAX_WIDTH` px wide with ``width`` set and no ``height``
-  (so they scale), an absolute ``src``, and alt text (an image without it is a problem, with
-  the article's file and line);
-- links absolute (and tracked, by the ``link`` function the issue gives), footnote anchors kept;
+- images at most :data:`EMAIL_IMAGE_MAX_WIDTH` px wide with ``width`` set (Outlook reads
+  it) and no ``height``, styled to scale down with the column, an absolute ``src``, and alt
+  text (an image without it is a problem, with the article's file and line);
+- links absolute (and tracked, by the ``link`` function the issue gives), footnotes kept;
 - no script, iframe, form, video, audio, object or embed: each is replaced by a link to the
-  article on the web; no ``style`` or ``on*`` attributes, no ``javascript:`` links;
+  article on the web (a script, which shows nothing, is left out); no ``style`` or ``on*``
+  attributes, no ``javascript:`` links;
 - headings two levels down (the email's section label is a level-two heading, the title level three).
 
 Headings, lists, quotes, tables and code are styled by the email's CSS (``.featured-body ...``),
@@ -174,6 +175,9 @@ class _EmailRewriter(HTMLParser):
             "width": str(width),
             **({"title": kept["title"]} if "title" in kept else {}),
             "class": "featured-image",
+            # A percentage width lets a table cell narrower than the image shrink it (a max-width
+            # alone does not); the max-width keeps it from growing past its own size.
+            "style": f"width: 100%; max-width: {width}px; height: auto;",
         }
 
     def handle_endtag(self, tag: str) -> None:
