@@ -106,6 +106,10 @@ def newsletter_file(month: str, folder: str = "newsletters") -> tuple[str, str]:
                 "Articles: slug-one, slug-two  (add this line to choose and order the issue's articles)."
             ),
             comment(
+                "Featured: a-slug  (add this line to put that article in full in the issue, "
+                "after the note; keep the email under 90 KB)."
+            ),
+            comment(
                 "Send_date: 2026-12-01 09:00  (add this line to schedule the send, in the site's time zone)."
             ),
             comment("Always_build: yes  (add this line to build an issue for a month without articles)."),
