@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import logging
 from pathlib import Path
 from typing import Any
@@ -70,12 +71,15 @@ def attach_to_articles(generator) -> None:
     if settings.warn_unused:
         names = {str(author) for article in articles for author in getattr(article, "authors", ())}
         for profile in unused_profiles(profiles, names):
+            guess = difflib.get_close_matches(profile.name, sorted(names), n=1, cutoff=0.6)
             logger.warning(
-                "%s %s [Name]: no article has Author: %s. "
-                "Fix: write the name as the articles do, or delete the file",
+                "%s %s [Name]: no article has Author: %s. Fix: %s",
                 LOG_PREFIX,
                 profile.source_path,
                 profile.name,
+                f"did you mean {guess[0]}?"
+                if guess
+                else "write the name as the articles do, or delete the file",
             )
     for article in articles:
         found = [
