@@ -93,7 +93,15 @@ CONTENT_REQUIRED_FIELDS = ["title", "date", "category", "summary"]
 
 # Networker's plugins are installed distributions (plugins/*, `make build` installs them);
 # Pelican finds namespace plugins by name.
-PLUGINS = ["gfm_reader", "quoteaction", "monthly_newsletter", "reader_features", "sitemap", "fastbuild"]
+PLUGINS = [
+    "gfm_reader",
+    "quoteaction",
+    "author_profiles",
+    "monthly_newsletter",
+    "reader_features",
+    "sitemap",
+    "fastbuild",
+]
 
 # The newsletter signup form posts to Mailchimp's embedded-form action URL (Audience >
 # Signup forms > Embedded forms). Empty: no form; the Subscribe page points to the feeds.

@@ -234,6 +234,26 @@ def new_newsletter(c, month, content=""):
     _create(*newsletter_file(month, newsletter_settings(_content_settings(content)).path), content)
 
 
+@task(
+    name="new-author",
+    help={"name": "the author's name as articles write it, in quotes", "content": CONTENT_HELP},
+)
+def new_author(c, name, content=""):
+    """Create content/authors/<slug>.md: an author's profile (role, links, photo, bio)"""
+    from pelican.urlwrappers import Author
+
+    from pelican.plugins.author_profiles.settings import plugin_settings
+    from pelican_contentkit.scaffold import author_file
+
+    settings = _content_settings(content)
+    name = " ".join(name.split())
+    slug = Author(name, settings).slug if name else ""
+    if not slug:
+        sys.stderr.write("The name needs at least one letter or digit.\n")
+        raise Exit(code=1)
+    _create(*author_file(name, slug, plugin_settings(settings).path), content)
+
+
 @task
 def livereload(c):
     """Automatically reload browser tab upon file modification."""

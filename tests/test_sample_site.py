@@ -46,9 +46,15 @@ def test_an_issue_for_every_sample_month_in_email_web_and_feed(sample_site):
         record = json.loads((sample_site.campaigns / month / "campaign.json").read_text())
         email = soup(sample_site.campaigns / month / "email.html")
         web = soup(sample_site.output / "newsletter" / month / "index.html")
-        email_titles = [h.get_text() for h in email.find_all("h3")]
-        assert email_titles == [h.get_text() for h in web.find_all("h3")]
+        email_titles = [
+            h.get_text() for h in email.find_all("h3") if h.a and "featured-title" not in h.get("class", [])
+        ]
+        assert email_titles == [h.get_text() for h in web.select(".issue-articles h3")]
         assert all(title in entry.content[0].value for title in email_titles)
+        featured = [h.get_text() for h in email.select("h3.featured-title")]
+        assert featured == [h.get_text() for h in web.select(".issue-featured h2")]
+        assert featured == (["A Network Map in One Hour"] if month == "2026-11" else [])
+        assert all(title in entry.content[0].value for title in featured)
         assert (
             email.find("p", class_="quote").get_text() == f"“{web.find('blockquote').get_text(strip=True)}”"
         )

@@ -18,12 +18,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.support.browser import chromium, horizontal_overflow
-from tests.support.site import ROOT, require_tool
+from tests.support.browser import axe_violations, chromium, horizontal_overflow
 
 pytestmark = pytest.mark.browser
 
-AXE = ROOT / "node_modules/axe-core/axe.min.js"
 PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -97,18 +95,6 @@ def open_page(browser, site):
     yield opener
     for context in contexts:
         context.close()
-
-
-def axe_violations(page) -> list[str]:
-    """axe-core's violations on the loaded page (all its rules but the experimental ones)."""
-    require_tool(AXE.is_file(), "the accessibility tests need axe-core (`npm ci`)")
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate("async () => (await axe.run(document)).violations")
-    found = []
-    for violation in violations:
-        where = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
-        found.append(f"{violation['id']} ({violation['impact']}): {violation['help']} at {where}")
-    return found
 
 
 @contextmanager

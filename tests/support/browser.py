@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.support.site import require_tool
+from tests.support.site import ROOT, require_tool
+
+AXE = ROOT / "node_modules/axe-core/axe.min.js"
 
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -83,3 +85,19 @@ def horizontal_overflow(page) -> list[str]:
         return wide.slice(0, 10);
     }"""
     )
+
+
+def axe_violations(page, ignore: tuple[str, ...] = (), rules: dict | None = None) -> list[str]:
+    """axe-core's violations on the loaded page (all its rules but the experimental ones, and
+    ``rules`` switched on or off by id), less the rules in ``ignore``, as short descriptions."""
+    require_tool(AXE.is_file(), "the accessibility tests need axe-core (`npm ci`)")
+    page.add_script_tag(path=str(AXE))
+    options = {"rules": {rule: {"enabled": on} for rule, on in (rules or {}).items()}}
+    violations = page.evaluate("async (options) => (await axe.run(document, options)).violations", options)
+    found = []
+    for violation in violations:
+        if violation["id"] in ignore:
+            continue
+        where = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+        found.append(f"{violation['id']} ({violation['impact']}): {violation['help']} at {where}")
+    return found

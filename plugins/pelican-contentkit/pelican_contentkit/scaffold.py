@@ -1,4 +1,5 @@
-"""``invoke new-article / new-quoteaction / new-newsletter``: correctly named files with every field.
+"""``invoke new-article / new-quoteaction / new-newsletter / new-author``: correctly named files
+with every field.
 
 The ``*_file`` functions are pure: they return the path (relative to the content folder)
 and the text. :func:`create` writes it, refusing to overwrite. Comments are Markdown
@@ -105,6 +106,10 @@ def newsletter_file(month: str, folder: str = "newsletters") -> tuple[str, str]:
                 "Articles: slug-one, slug-two  (add this line to choose and order the issue's articles)."
             ),
             comment(
+                "Featured: a-slug  (add this line to put that article in full in the issue, "
+                "after the note; keep the email under 90 KB)."
+            ),
+            comment(
                 "Send_date: 2026-12-01 09:00  (the planned send, in the site's time zone: "
                 "`--schedule` without a time schedules at it)."
             ),
@@ -115,6 +120,35 @@ def newsletter_file(month: str, folder: str = "newsletters") -> tuple[str, str]:
         ]
     )
     return f"{folder}/{month}.md", text
+
+
+def author_file(name: str, slug: str, folder: str = "authors") -> tuple[str, str]:
+    """An author's profile: ``Name:`` as the articles write it in ``Author:``."""
+    text = "\n".join(
+        [
+            f"Name: {name}",
+            "Role:",
+            "Website:",
+            "Links:",
+            "Photo:",
+            "Photo_alt:",
+            "",
+            comment(f"Name: exactly as articles write it in Author: (the page is /author/{slug}/)."),
+            comment("Role (optional): one line, e.g. Career coach."),
+            comment("Website (optional): a full address, e.g. https://example.com/."),
+            comment("Links (optional): full addresses separated by commas: LinkedIn, Mastodon, GitHub ..."),
+            comment(
+                "Photo (optional): {static}/images/authors/name.jpg, the file in content/images/authors/; "
+                "Photo_alt: what the photo shows (required with a photo)."
+            ),
+            comment(
+                "Empty optional fields can stay or go. Below: the bio in Markdown; its first paragraph is "
+                "the short profile under articles and in the newsletter. Then delete these comments."
+            ),
+            "",
+        ]
+    )
+    return f"{folder}/{slug}.md", text
 
 
 def create(content: Path, relative: str, text: str) -> Path:

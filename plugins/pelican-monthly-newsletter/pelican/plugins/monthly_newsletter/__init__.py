@@ -10,7 +10,13 @@ from pelican import signals
 
 from pelican_contentkit import outputs, problems
 
-from .generator import add_default_templates, get_generators, keep_folder_out_of_articles, planned_outputs
+from .generator import (
+    add_default_templates,
+    finish_featured_articles,
+    get_generators,
+    keep_folder_out_of_articles,
+    planned_outputs,
+)
 
 
 def register():
@@ -19,3 +25,4 @@ def register():
     signals.initialized.connect(keep_folder_out_of_articles)
     signals.generator_init.connect(add_default_templates)
     signals.get_generators.connect(get_generators)
+    signals.all_generators_finalized.connect(finish_featured_articles)

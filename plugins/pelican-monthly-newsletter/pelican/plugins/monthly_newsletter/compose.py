@@ -9,7 +9,7 @@ from pelican.plugins.quoteaction.model import QuoteAction
 from pelican_contentkit.errors import ContentError, ContentErrors
 from pelican_contentkit.months import month_label, month_of, month_start
 
-from .model import Issue, IssueArticle, NewsletterOverride
+from .model import FeaturedArticle, Issue, IssueArticle, NewsletterOverride
 from .settings import NewsletterSettings
 
 
@@ -17,9 +17,17 @@ def default_subject(name: str, number: int, month_label: str) -> str:
     return f"{name} #{number}: {month_label}"
 
 
-def default_preview_text(articles: Sequence[IssueArticle], quoteaction: QuoteAction | None) -> str:
+def default_preview_text(
+    articles: Sequence[IssueArticle], quoteaction: QuoteAction | None, featured: IssueArticle | None = None
+) -> str:
     parts = []
-    if articles:
+    if featured is not None:
+        more = len(articles)
+        parts.append(
+            f"“{featured.title_text}” in full"
+            + (f" and {more} more article{'s' if more != 1 else ''}" if more else "")
+        )
+    elif articles:
         count = len(articles)
         parts.append(
             f"{count} new article{'s' if count != 1 else ''}, starting with “{articles[0].title_text}”"
@@ -38,13 +46,15 @@ def compose_issues(
     site_url: str,
     quoteaction_sources: dict[str, str],
     quoteaction_path_pattern: str = "content/quoteactions/{month}.md",
+    featured: dict[str, FeaturedArticle] | None = None,
 ) -> list[Issue]:
     """Every issue to build, oldest first, numbered from 1.
 
     ``articles`` are the published articles (drafts and future-dated ones are not
     published, so never here). An issue is built for every month that has articles,
     or that has an override file asking for it with ``Always_build: yes`` or a note;
-    ``NEWSLETTER_MONTHS`` narrows that to the listed months.
+    ``NEWSLETTER_MONTHS`` narrows that to the listed months. ``featured`` (by month) is the
+    article an issue carries in full (``Featured:``): it leaves the list of the others.
     """
     by_month: dict[str, list[IssueArticle]] = {}
     by_slug = {}
@@ -71,7 +81,14 @@ def compose_issues(
                 )
                 continue
             chosen = [by_slug[slug] for slug in override.article_slugs]
-        if not chosen and not (override and (override.always_build or override.note_html)):
+        in_full = (featured or {}).get(month)
+        if in_full is not None:
+            chosen = [a for a in chosen if a.slug != in_full.article.slug]
+        if (
+            not chosen
+            and in_full is None
+            and not (override and (override.always_build or override.note_html))
+        ):
             continue
         quoteaction = quoteactions.get(month)
         if quoteaction is None:
@@ -96,10 +113,12 @@ def compose_issues(
         )
         preview = (
             override.preview_text if override and override.preview_text else None
-        ) or default_preview_text(chosen, quoteaction)
-        dates = [a.date for a in chosen]
+        ) or default_preview_text(chosen, quoteaction, in_full.article if in_full else None)
+        dates = [a.date for a in chosen] + ([in_full.article.date] if in_full else [])
         sources = sorted(
             {a.source_path for a in chosen}
+            | ({in_full.article.source_path} if in_full else set())
+            | ({in_full.profile.source_path} if in_full and in_full.profile else set())
             | ({override.source_path} if override else set())
             | {quoteaction_sources[month]}
         )
@@ -122,6 +141,7 @@ def compose_issues(
                 send_at=override.send_at if override else None,
                 updated=max(dates) if dates else _month_start(month, override),
                 sources=tuple(sources),
+                featured=in_full,
             )
         )
     if problems:

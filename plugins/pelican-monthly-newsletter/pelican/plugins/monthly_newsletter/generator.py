@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 from pelican.generators import Generator
@@ -17,14 +18,15 @@ from pelican_contentkit.markup import html_to_text
 from pelican_contentkit.months import month_of
 from pelican_contentkit.outputs import PlannedOutput
 from pelican_contentkit.paths import site_label, site_path, site_root
-from pelican_contentkit.problems import has_problems, report
+from pelican_contentkit.problems import has_problems, ledger, raw_text, report
 from pelican_contentkit.text import reading_minutes
 
 from .compose import compose_issues
+from .featured import email_body, image_problems, image_width_in, plain_text, shift_headings
 from .feed import issues_feed
 from .inputs import content_files, settings_files, template_files, template_label
 from .mime import fill_merge_tags, sample_merge_values
-from .model import IssueArticle
+from .model import FeaturedArticle, IssueArticle
 from .overrides import read_overrides
 from .render import (
     GMAIL_CLIP_BYTES,
@@ -77,6 +79,8 @@ class NewsletterGenerator(Generator):
             Path(self.path) / self.newsletter.quoteaction_path,
             site_root(self.settings),
         )
+        featured, featured_problems = self._featured_articles(overrides, articles)
+        problems += featured_problems
         self.issues = []
         # Issues are composed from complete data only: another problem (a missing QuoteAction,
         # say) is reported by its own plugin, once.
@@ -91,6 +95,7 @@ class NewsletterGenerator(Generator):
                     {month: qa.source_path for month, qa in quoteactions.items()},
                     site_label(Path(self.path) / self.newsletter.quoteaction_path, self.settings)
                     + "/{month}.md",
+                    featured,
                 )
             except ContentErrors as errors:
                 problems += errors.errors
@@ -105,6 +110,89 @@ class NewsletterGenerator(Generator):
             logger.info(
                 "%s issue #%d for %s: %d articles", LOG_PREFIX, issue.number, issue.month, len(issue.articles)
             )
+
+    def _featured_articles(
+        self, overrides, articles
+    ) -> tuple[dict[str, FeaturedArticle], list[ContentError]]:
+        """The article each issue with ``Featured:`` carries in full (by month), its body still to
+        come (:meth:`finish_featured_articles`), and every slug no published article has."""
+        site_url = self.settings["SITEURL"].rstrip("/")
+        by_slug = {article.slug: article for article in articles}
+        found: dict[str, FeaturedArticle] = {}
+        problems: list[ContentError] = []
+        self._featured_sources = {}
+        for month, override in sorted(overrides.items()):
+            slug = override.featured_slug
+            if slug is None:
+                continue
+            article = by_slug.get(slug)
+            if article is None:
+                guess = difflib.get_close_matches(slug, sorted(by_slug), n=1, cutoff=0.6)
+                problems.append(
+                    ContentError(
+                        override.source_path,
+                        "Featured",
+                        f"no published article has the slug {slug!r}",
+                        f"did you mean {guess[0]!r}?" if guess else "use the Slug: of a published article",
+                    )
+                )
+                continue
+            self._featured_sources[month] = article
+            found[month] = FeaturedArticle(
+                article=issue_article(article, site_url, self.settings),
+                web_html="",
+                email_html="",
+                text="",
+                profile=getattr(article, "author_profile", None),
+            )
+        return found, problems
+
+    def finish_featured_articles(self) -> None:
+        """``all_generators_finalized``: the featured articles' bodies, for the web and the email.
+
+        Not earlier: an article's links to the site's images are resolved only once the static
+        files are known (Pelican reads them last), and Pelican keeps the first resolution. Not
+        later: an image the email cannot carry is a problem, reported before the gate."""
+        settings = self.newsletter
+        site_url = self.settings["SITEURL"].rstrip("/")
+        width_of = image_width_in(Path(self.path), site_url)
+        problems: list[ContentError] = []
+        finished = []
+        for issue in self.issues:
+            if issue.featured is None:
+                finished.append(issue)
+                continue
+            facts = issue.featured.article
+
+            def link(url, issue=issue):
+                if not settings.utm:
+                    return url
+                return with_utm(url, site_url, settings.utm_parameters, issue.key, issue.month)
+
+            article = self._featured_sources[issue.month]
+            body = article.get_content(self.settings["SITEURL"])
+            email_html, refused = email_body(
+                body, article_url=facts.url, title_text=facts.title_text, link=link, image_width=width_of
+            )
+            if refused:
+                try:
+                    text = raw_text(self.context, article.source_path)
+                except ContentError:
+                    text = ""
+                problems += image_problems(refused, facts.source_path, text, None)
+            featured = replace(
+                issue.featured,
+                web_html=shift_headings(body, 1),
+                email_html=email_html,
+                text=plain_text(email_html),
+            )
+            finished.append(replace(issue, featured=featured))
+        # The content check reports an image without alt text in any article; said once is enough.
+        found = ledger(self.context)
+        said = {(p.path, p.line, p.field) for p in (found.reported if found else [])}
+        report(self.context, [p for p in problems if (p.path, p.line, p.field) not in said])
+        self.issues = finished
+        self.context["NEWSLETTER_ISSUES"] = list(reversed(finished))
 
     def generate_output(self, writer) -> None:
         settings = self.newsletter
@@ -174,14 +262,9 @@ class NewsletterGenerator(Generator):
             return with_utm(url, site_url, settings.utm_parameters, issue.key, issue.month)
 
         email = render_email(self.env, issue, context, link)
-        size = len(email.html.encode("utf-8"))
-        if size >= GMAIL_CLIP_BYTES:
-            logger.warning(
-                "%s %s: email.html is %d KB; Gmail clips messages over 102 KB",
-                LOG_PREFIX,
-                issue.month,
-                size // 1024,
-            )
+        problem = size_problem(issue, email, settings.email_max_kb, settings.path)
+        if problem is not None:
+            raise problem  # past the gate: the build stops before a clipped email is written
         return email
 
     def _build_inputs(self) -> tuple[dict[str, str], dict[str, object]]:
@@ -257,6 +340,27 @@ def _write_if_changed(path: Path, text: str) -> None:
     path.write_bytes(data)
 
 
+def size_problem(issue, email: RenderedEmail, max_kb: int, newsletter_folder: str) -> ContentError | None:
+    """email.html over the budget (NEWSLETTER_EMAIL_MAX_KB): Gmail clips a message over 102 KB
+    and hides the rest, the unsubscribe link included."""
+    size = len(email.html.encode("utf-8"))
+    if size <= max_kb * 1024:
+        return None
+    source = next((s for s in issue.sources if f"/{newsletter_folder.strip('/')}/" in f"/{s}"), None)
+    fix = (
+        "shorten the featured article, use fewer images in it, or remove the Featured: line"
+        if issue.featured
+        else "choose fewer articles (Articles:) or shorten the editor's note"
+    )
+    return ContentError(
+        source or f"newsletter {issue.month}",
+        "Featured" if issue.featured else None,
+        f"the {issue.month} issue's email.html is {size / 1024:.1f} KB, over the {max_kb} KB budget "
+        f"(Gmail clips emails over {GMAIL_CLIP_BYTES // 1024} KB)",
+        fix,
+    )
+
+
 def keep_folder_out_of_articles(pelican_object) -> None:
     """``initialized``: the newsletter files (content/newsletters/) are never articles or pages."""
     folder = pelican_object.settings.get("NEWSLETTER_PATH", DEFAULTS["NEWSLETTER_PATH"])
@@ -298,6 +402,13 @@ def issue_problems(
     )
     problems += missing_quoteaction_problems(quoteaction_folder, label_root, {}, quoteactions, issue_months)
     return problems
+
+
+def finish_featured_articles(generators) -> None:
+    """``all_generators_finalized``: see :meth:`NewsletterGenerator.finish_featured_articles`."""
+    for generator in generators:
+        if isinstance(generator, NewsletterGenerator):
+            generator.finish_featured_articles()
 
 
 def get_generators(pelican_object):

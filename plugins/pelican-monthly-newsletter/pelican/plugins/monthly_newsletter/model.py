@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from pelican.plugins.quoteaction.model import QuoteAction
 
@@ -22,6 +23,17 @@ class IssueArticle:
 
 
 @dataclass(frozen=True)
+class FeaturedArticle:
+    """The article an issue carries in full, and its author's short profile."""
+
+    article: IssueArticle
+    web_html: str  # the body as the site shows it: absolute links, headings one level down
+    email_html: str  # the body rewritten for mail clients (email_body)
+    text: str  # the body as plain text, for email.txt
+    profile: Any  # the author's AuthorProfile (pelican-author-profiles) or None
+
+
+@dataclass(frozen=True)
 class NewsletterOverride:
     """What an editor set in content/newsletters/YYYY-MM.md."""
 
@@ -35,6 +47,7 @@ class NewsletterOverride:
     send_at: datetime | None = None
     always_build: bool = False
     number: int | None = None  # pinned: the number the issue was published with
+    featured_slug: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +69,7 @@ class Issue:
     send_at: datetime | None
     updated: datetime  # the newest date among its contents: deterministic
     sources: tuple[str, ...]  # content files it was built from
+    featured: FeaturedArticle | None = None  # the article in full (Featured:), not in `articles`
 
     @property
     def month_label(self) -> str:

@@ -15,11 +15,12 @@ from pelican_contentkit.reading import read_content_file
 
 from .model import NewsletterOverride
 
-FIELDS = ("subject", "preview_text", "articles", "send_date", "always_build", "number")
+FIELDS = ("subject", "preview_text", "articles", "featured", "send_date", "always_build", "number")
 LABELS = {
     "subject": "Subject",
     "preview_text": "Preview_text",
     "articles": "Articles",
+    "featured": "Featured",
     "send_date": "Send_date",
     "always_build": "Always_build",
     "number": "Number",
@@ -90,6 +91,16 @@ def parse_override(
                     "list article slugs separated by commas, or remove the line",
                 )
             )
+    featured = meta.get("featured", "").strip() or None
+    if featured is not None and ("," in featured or " " in featured):
+        problems.append(
+            ContentError(
+                label,
+                "Featured",
+                f"{featured!r} is not one slug",
+                "name one article by its Slug:, e.g. Featured: a-network-map-in-one-hour",
+            )
+        )
     send_at = None
     if meta.get("send_date"):
         try:
@@ -139,6 +150,7 @@ def parse_override(
             send_at=send_at,
             always_build=always in YES,
             number=number,
+            featured_slug=featured,
         ),
         [],
     )

@@ -46,6 +46,8 @@ DEFAULTS: dict[str, Any] = {
     "NEWSLETTER_INDEX_SAVE_AS": "newsletter/index.html",
     "NEWSLETTER_FEED_ATOM": "feeds/newsletter.atom.xml",
     "NEWSLETTER_FEED_RSS": "feeds/newsletter.rss.xml",
+    # The size budget of email.html, in KB: above it the build fails (Gmail clips at 102 KB).
+    "NEWSLETTER_EMAIL_MAX_KB": 90,
     # The closing call to forward the issue; Markdown. The email links it to *|FORWARD|*.
     "NEWSLETTER_FORWARD_PROMPT": (
         "Who do you know who is building their network this month? "
@@ -75,6 +77,7 @@ class NewsletterSettings:
     feed_atom: str
     feed_rss: str
     forward_prompt: str
+    email_max_kb: int
     # The QuoteAction plugin's folder (QUOTEACTION_PATH), named in the newsletter's messages.
     quoteaction_path: str
 
@@ -128,5 +131,6 @@ def _make(values: dict[str, Any], settings: Mapping[str, Any]) -> NewsletterSett
         feed_atom=values["NEWSLETTER_FEED_ATOM"],
         feed_rss=values["NEWSLETTER_FEED_RSS"],
         forward_prompt=values["NEWSLETTER_FORWARD_PROMPT"],
+        email_max_kb=values["NEWSLETTER_EMAIL_MAX_KB"],
         quoteaction_path=quoteaction_settings(settings).path,
     )

@@ -59,6 +59,7 @@ def attach_to_articles(generator) -> None:
                 description=description,
                 site_name=site_name,
                 site_url=f"{site_url}/",
+                people=_people(article, site_url),
             )
         )
 
@@ -75,6 +76,18 @@ def attach_to_articles(generator) -> None:
         article.next_article = by_key.get(around[key].next)
         article.related_articles = [by_key[other] for other in related[key]]
     logger.debug("%s linked %d published articles", LOG_PREFIX, len(published))
+
+
+def _people(article, site_url: str) -> dict[str, dict[str, Any]]:
+    """``url`` and ``sameAs`` of the authors that have a profile (``article.author_profiles``,
+    set by pelican-author-profiles when it is loaded): their page here, their pages elsewhere."""
+    people: dict[str, dict[str, Any]] = {}
+    for profile in getattr(article, "author_profiles", None) or ():
+        person: dict[str, Any] = {"url": f"{site_url}/{profile.url}"}
+        if profile.same_as:
+            person["sameAs"] = list(profile.same_as)
+        people[profile.name] = person
+    return people
 
 
 def _facts(article) -> ArticleFacts:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -48,8 +49,10 @@ def blog_posting(
     description: str,
     site_name: str,
     site_url: str,
+    people: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """schema.org BlogPosting for an article, as a plain dict."""
+    """schema.org BlogPosting for an article, as a plain dict. ``people`` adds what is known
+    of an author by name (``url``, ``sameAs``: from an author profile) to their ``Person``."""
     return {
         "@context": "https://schema.org",
         "@type": "BlogPosting",
@@ -58,7 +61,7 @@ def blog_posting(
         "mainEntityOfPage": url,
         "datePublished": published.isoformat(),
         "dateModified": (modified or published).isoformat(),
-        "author": [{"@type": "Person", "name": name} for name in authors],
+        "author": [{"@type": "Person", "name": name, **(people or {}).get(name, {})} for name in authors],
         "description": description,
         "publisher": {"@type": "Organization", "name": site_name, "url": site_url},
     }
