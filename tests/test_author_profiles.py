@@ -13,7 +13,6 @@ import pytest
 from pelican.plugins.author_profiles.model import link_label
 from pelican.plugins.author_profiles.parsing import parse_profile, url_problem
 from pelican_contentkit.errors import ContentErrors
-from pelican_contentkit.markup import markdown_from_settings
 from pelican_contentkit.scaffold import author_file
 from tests.support.site import build, soup
 
@@ -161,13 +160,9 @@ def test_the_author_feed_says_who_the_author_is(built, kind):
     assert "About the author" not in other_body
 
 
-def md():
-    return markdown_from_settings({"extension_configs": {}, "output_format": "html5"}, with_metadata=True)
-
-
 def problems_of(text, tmp_path, static_paths=("images",)):
     _, problems = parse_profile(
-        "content/authors/x.md", text, md(), tmp_path, list(static_paths), lambda name: ("x", "author/x/")
+        "content/authors/x.md", text, tmp_path, list(static_paths), lambda name: ("x", "author/x/")
     )
     return [problem.message for problem in problems]
 
@@ -265,9 +260,7 @@ def test_new_author_scaffold_names_the_file_by_slug_and_lists_every_field():
     relative, text = author_file("Ada Tester", "ada-tester")
     assert relative == "authors/ada-tester.md"
     assert text.startswith("Name: Ada Tester\nRole:\nWebsite:\nLinks:\nPhoto:\nPhoto_alt:\n")
-    problems = [
-        p.problem for p in parse_profile(relative, text, md(), None, ["images"], lambda n: ("", ""))[1]
-    ]
+    problems = [p.problem for p in parse_profile(relative, text, None, ["images"], lambda n: ("", ""))[1]]
     assert problems == ["the file has no bio below its fields"]  # only the bio is left to write
 
 

@@ -12,7 +12,6 @@ from pelican.urlwrappers import Author
 
 from pelican_contentkit import templates
 from pelican_contentkit.folders import keep_out_of_articles_and_pages
-from pelican_contentkit.markup import markdown_from_settings
 from pelican_contentkit.paths import site_root
 from pelican_contentkit.problems import report
 
@@ -45,7 +44,6 @@ def attach_to_articles(generator) -> None:
     read articles at ``article_generator_finalized`` (the JSON-LD of reader_features, the
     newsletter) find the profiles whatever the order of ``PLUGINS``."""
     settings = plugin_settings(generator.settings)
-    md = markdown_from_settings(generator.settings["MARKDOWN"], with_metadata=True)
     content_root = Path(generator.path)
 
     def author_page(name: str) -> tuple[str, str]:
@@ -55,7 +53,6 @@ def attach_to_articles(generator) -> None:
     parsed = read_profiles(
         content_root / settings.path,
         site_root(generator.settings),
-        md,
         content_root,
         list(generator.settings.get("STATIC_PATHS") or []),
         author_page,

@@ -1,8 +1,9 @@
 """Read and validate author profile files (content/authors/<slug>.md).
 
 Pure functions over text and paths, read the way QuoteAction files are read: the kit's
-reader (:func:`~pelican_contentkit.reading.read_content_file`), the site's Markdown with the
-meta extension for the fields and the bio, and the kit's header scan
+reader (:func:`~pelican_contentkit.reading.read_content_file`), the kit's header reader for the
+fields (:func:`~pelican_contentkit.header.read_header`), the site's Markdown engine for the bio
+(:func:`~pelican_contentkit.markup.piece_html`), and the kit's header scan
 (:func:`~pelican_contentkit.header.scan_header`) for the line each field is on.
 """
 
@@ -15,11 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from markdown import Markdown
-
 from pelican_contentkit.errors import ContentError
-from pelican_contentkit.header import scan_header
-from pelican_contentkit.markup import html_to_text, metadata_fields
+from pelican_contentkit.header import header_fields, read_header, scan_header
+from pelican_contentkit.markup import html_to_text, piece_html
 from pelican_contentkit.reading import read_content_file
 
 from .model import AuthorProfile, ProfileLink, link_label
@@ -52,7 +51,6 @@ def url_problem(value: str) -> str | None:
 def parse_profile(
     label: str,
     text: str,
-    md: Markdown,
     content_root: Path,
     static_paths: Sequence[str],
     author_page: AuthorPage,
@@ -60,9 +58,9 @@ def parse_profile(
     """Parse one profile file (``label`` is its path as shown to the author)."""
     problems: list[ContentError] = []
     header = scan_header(text)
-    md.reset()
-    bio_html = md.convert(text).strip()
-    meta = metadata_fields(md)
+    fields = read_header(text)
+    bio_html = piece_html(fields.body)
+    meta = header_fields(fields)
 
     def error(field: str | None, problem: str, fix: str) -> None:
         line = header.line_of(field.lower()) if field else header.body_first_line
@@ -157,7 +155,6 @@ def parse_profile(
 def read_profiles(
     folder: Path,
     label_root: Path,
-    md: Markdown,
     content_root: Path,
     static_paths: Sequence[str],
     author_page: AuthorPage,
@@ -173,7 +170,7 @@ def read_profiles(
             except ContentError as error:
                 problems.append(error)
                 continue
-            profile, file_problems = parse_profile(label, text, md, content_root, static_paths, author_page)
+            profile, file_problems = parse_profile(label, text, content_root, static_paths, author_page)
             problems += file_problems
             if profile is None:
                 continue
