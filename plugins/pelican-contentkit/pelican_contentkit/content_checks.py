@@ -206,8 +206,19 @@ def warn_unread_markdown(
     content_root: Path, settings: dict[str, Any], read: set[str], skip: Sequence[str]
 ) -> None:
     """A warning for each Markdown file Pelican does not read: outside ARTICLE_PATHS and
-    PAGE_PATHS and not in an ignored (data) folder. It is neither on the site nor checked."""
+    PAGE_PATHS, not ignored, and not in a data folder (one kept out of both articles and pages,
+    as :func:`pelican_contentkit.folders.keep_out_of_articles_and_pages` keeps a plugin's). It is
+    neither on the site nor checked."""
     ignore = settings.get("IGNORE_FILES", [])
+    data_folders = set(settings.get("ARTICLE_EXCLUDES") or []) & set(settings.get("PAGE_EXCLUDES") or [])
+    skip = [
+        *skip,
+        *(
+            ledger_module.label(content_root / f.strip("/"), content_root)
+            for f in data_folders
+            if f.strip("/")
+        ),
+    ]
     folders = ", ".join(
         f"{content_root.name}/{folder}/"
         for folder in [*settings.get("ARTICLE_PATHS", []), *settings.get("PAGE_PATHS", [])]
