@@ -12,7 +12,9 @@ for mail clients (:func:`email_body`):
 - no script, iframe, form, video, audio, object or embed: each is replaced by a link to the
   article on the web (a script, which shows nothing, is left out); no ``style`` or ``on*``
   attributes, no ``javascript:`` links;
-- headings two levels down (the email's section label is a level-two heading, the title level three).
+- headings two levels down (the email's section label is a level-two heading, the title level three);
+- HTML5's sectioning and inline semantic elements (the ``<section>`` of footnotes, ``<figure>``,
+  ``<mark>``...), which Outlook for Windows does not know, written as ``<div>`` and ``<span>``.
 
 Headings, lists, quotes, tables and code are styled by the email's CSS (``.featured-body ...``),
 which css-inline writes into ``style`` attributes.
@@ -70,6 +72,14 @@ KEPT_ATTRIBUTES = frozenset(
         "abbr",
     }
 )
+# HTML5 semantic elements (caniemail's "HTML5 semantics") as the elements every client knows.
+PLAIN_ELEMENTS = {
+    **dict.fromkeys(
+        ("article", "aside", "details", "figcaption", "figure", "footer", "header", "main", "nav", "section"),
+        "div",
+    ),
+    **dict.fromkeys(("mark", "summary", "time"), "span"),
+}
 _HEADING = re.compile(r"^h([1-6])$")
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
 _BACKREF = re.compile(r'<a\b[^>]*class="footnote-backref"[^>]*>.*?</a>', re.DOTALL)
@@ -142,6 +152,7 @@ class _EmailRewriter(HTMLParser):
                 self.skipping.append(tag)
             return
         kept = {name: value or "" for name, value in attrs if name in KEPT_ATTRIBUTES}
+        tag = PLAIN_ELEMENTS.get(tag, tag)
         heading = _HEADING.match(tag)
         if heading:
             tag = f"h{min(6, int(heading.group(1)) + 2)}"
@@ -187,6 +198,7 @@ class _EmailRewriter(HTMLParser):
             return
         if tag in DROPPED or tag in REPLACED or tag in VOID:
             return
+        tag = PLAIN_ELEMENTS.get(tag, tag)
         heading = _HEADING.match(tag)
         if heading:
             tag = f"h{min(6, int(heading.group(1)) + 2)}"
