@@ -178,7 +178,7 @@ def test_prompts_file_is_read_with_markdown(tmp_path, md):
     assert prompts[0].categories == ("Introductions",)
     assert (
         prompts[1].text_plain
-        == "Send a useful article (https://example.org/a) to someone who needs it today."
+        == "Send [a useful article](https://example.org/a) to someone who needs it today."
     )
 
 
