@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import functools
 import logging
+from pathlib import Path
 from typing import Any
 
 from pelican.generators import ArticlesGenerator
 
+from pelican_contentkit.templates import autoescape_folder
 from pelican_contentkit.text import reading_minutes
 
 from .meta import blog_posting, json_ld_script, meta_description, plain_text
@@ -21,8 +23,17 @@ LOG_PREFIX = "[reader]"
 
 
 def add_template_helpers(generator) -> None:
-    """``generator_init``: the ``meta_description`` filter and the signup form, for every template."""
+    """``generator_init``: the ``meta_description`` filter and the signup form, for every
+    template; the theme's templates autoescaped when READER_AUTOESCAPE_THEME says they are
+    written for it."""
     settings = plugin_settings(generator.settings)
+    if settings.autoescape_theme:
+        folders = [
+            *generator.settings.get("THEME_TEMPLATES_OVERRIDES", []),
+            Path(generator.theme) / "templates",
+        ]
+        for folder in folders:
+            autoescape_folder(generator.env, Path(folder))
     generator.env.filters["meta_description"] = functools.partial(
         meta_description, max_length=settings.description_length
     )
