@@ -10,7 +10,7 @@ from pelican import signals
 
 from pelican_contentkit import problems
 
-from .generator import add_default_templates, get_generators, keep_folder_out_of_articles
+from .generator import add_default_templates, get_generators, keep_folder_out_of_articles, resolve_note_links
 
 
 def register():
@@ -18,3 +18,4 @@ def register():
     signals.initialized.connect(keep_folder_out_of_articles)
     signals.generator_init.connect(add_default_templates)
     signals.get_generators.connect(get_generators)
+    signals.all_generators_finalized.connect(resolve_note_links)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import logging
 from pathlib import Path
@@ -12,10 +13,11 @@ from pelican.plugins.quoteaction.parsing import missing_quoteaction_problems
 from pelican_contentkit import templates
 from pelican_contentkit.errors import ContentError, ContentErrors
 from pelican_contentkit.folders import keep_out_of_articles_and_pages
+from pelican_contentkit.links import absolute_links, link_problems
 from pelican_contentkit.markup import html_to_text, markdown_from_settings
 from pelican_contentkit.months import month_of
 from pelican_contentkit.paths import site_label, site_path, site_root
-from pelican_contentkit.problems import has_problems, report
+from pelican_contentkit.problems import has_problems, raw_text, report
 from pelican_contentkit.text import reading_minutes
 
 from .compose import compose_issues
@@ -76,6 +78,7 @@ class NewsletterGenerator(Generator):
             Path(self.path) / self.newsletter.quoteaction_path,
             site_root(self.settings),
         )
+        self.overrides = overrides
         self.issues = []
         # Issues are composed from complete data only: another problem (a missing QuoteAction,
         # say) is reported by its own plugin, once.
@@ -105,7 +108,47 @@ class NewsletterGenerator(Generator):
                 "%s issue #%d for %s: %d articles", LOG_PREFIX, issue.number, issue.month, len(issue.articles)
             )
 
+    def resolve_note_links(self) -> None:
+        """The links and images in every issue's note resolved as in an article, with absolute
+        addresses (the note is shown on the issue's page, in the feed and in the email); links
+        to no file are reported. Called at ``all_generators_finalized``: only then are the
+        pages and static files they may point to all known."""
+        content_root = Path(self.path)
+        problems = []
+        resolved = []
+        for issue in self.issues:
+            override = self.overrides.get(issue.month)
+            if override is None or not issue.note_html:
+                resolved.append(issue)
+                continue
+            source_file = site_path(override.source_path, self.settings)
+            note_html, dead = absolute_links(issue.note_html, source_file, self.settings, self.context)
+            if dead:
+                try:
+                    text = raw_text(self.context, source_file)
+                except ContentError:
+                    text = ""
+                problems += link_problems(override.source_path, source_file, text, dead, content_root)
+            resolved.append(
+                dataclasses.replace(issue, note_html=note_html, note_text=html_to_text(note_html))
+            )
+        report(self.context, problems)
+        self._set_issues(resolved)
+
+    def _set_issues(self, issues) -> None:
+        self.issues = issues
+        self.context["NEWSLETTER_ISSUES"] = list(reversed(issues))  # newest first
+
     def generate_output(self, writer) -> None:
+        # Each issue's QuoteAction as the QuoteAction plugin left it once every generator had
+        # read its content (its links resolved then).
+        quoteactions = self.context.get("QUOTEACTIONS", {})
+        self._set_issues(
+            [
+                dataclasses.replace(issue, quoteaction=quoteactions.get(issue.month, issue.quoteaction))
+                for issue in self.issues
+            ]
+        )
         settings = self.newsletter
         relative = self.settings["RELATIVE_URLS"]
         newest_first = self.context["NEWSLETTER_ISSUES"]
@@ -230,6 +273,13 @@ def _write_if_changed(path: Path, text: str) -> None:
     except OSError:
         pass
     path.write_bytes(data)
+
+
+def resolve_note_links(generators) -> None:
+    """``all_generators_finalized``: see :meth:`NewsletterGenerator.resolve_note_links`."""
+    for generator in generators:
+        if isinstance(generator, NewsletterGenerator):
+            generator.resolve_note_links()
 
 
 def keep_folder_out_of_articles(pelican_object) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import logging
 from collections import Counter
@@ -10,15 +11,16 @@ from typing import Any
 from urllib.parse import urljoin
 
 from markupsafe import escape
-from pelican.generators import Generator
+from pelican.generators import ArticlesGenerator, Generator
 
 from pelican_contentkit import templates
 from pelican_contentkit.errors import ContentError
 from pelican_contentkit.folders import keep_out_of_articles_and_pages
+from pelican_contentkit.links import absolute_links, link_problems
 from pelican_contentkit.markup import html_to_text, inline_html, markdown_from_settings
 from pelican_contentkit.months import month_of
-from pelican_contentkit.paths import site_root
-from pelican_contentkit.problems import field_line, report
+from pelican_contentkit.paths import site_path, site_root
+from pelican_contentkit.problems import field_line, raw_text, report
 
 from .insertion import insert_into_content, inserted_html, insertion_for, without_insertion
 from .model import ConnectorPrompt, QuoteAction
@@ -94,6 +96,52 @@ def attach_to_articles(generator) -> None:
     generator.context["CONNECTOR_PROMPTS"] = prompts
     generator.context["QUOTEACTION_ARCHIVE_URL"] = settings.archive_url
     _insert_where_the_theme_does_not_show_them(generator, articles, settings.insert_in_content)
+
+
+def resolve_action_links(generators) -> None:
+    """``all_generators_finalized``: the links and images in every action resolved as in an
+    article (``{filename}``, ``{static}``, relative paths), with absolute addresses: an action
+    is shown on every article of its month, the archive page and the email. Links to no file
+    are reported. (Earlier, the pages and static files are not all known yet.)"""
+    if not generators:
+        return
+    context = generators[0].context
+    settings = generators[0].settings
+    quoteactions: dict[str, QuoteAction] = context.get("QUOTEACTIONS") or {}
+    content_root = Path(settings["PATH"])
+    problems = []
+    for month, quoteaction in list(quoteactions.items()):
+        source_file = site_path(quoteaction.source_path, settings)
+        action_html, dead = absolute_links(quoteaction.action_html, source_file, settings, context)
+        if dead:
+            problems += link_problems(
+                quoteaction.source_path, source_file, _text_of(context, source_file), dead, content_root
+            )
+        if action_html != quoteaction.action_html:
+            quoteactions[month] = dataclasses.replace(
+                quoteaction, action_html=action_html, action_text=html_to_text(action_html)
+            )
+    report(context, problems)
+    for generator in generators:
+        if not isinstance(generator, ArticlesGenerator):
+            continue
+        for article in (
+            *generator.articles,
+            *generator.translations,
+            *generator.drafts,
+            *generator.drafts_translations,
+        ):
+            current = getattr(article, "quoteaction", None)
+            if current is not None:
+                article.quoteaction = quoteactions.get(current.month, current)
+
+
+def _text_of(context, path: Path) -> str:
+    """The file's raw text, for the line of a link (it was read once already)."""
+    try:
+        return raw_text(context, path)
+    except ContentError:
+        return ""
 
 
 def _insert_where_the_theme_does_not_show_them(generator, articles, mode: str) -> None:
