@@ -19,7 +19,8 @@ PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA6
 
 LINKS = (
     "Start with [the map]({filename}/articles/map.md), then [about us]({filename}../pages/about.md), "
-    "the [archives](/archives/) and [a web page](https://example.org/x#top).\n\n"
+    "the [archives](/archives/), [a web page](https://example.org/x#top) "
+    "and [the guide](../files/guide.txt).\n\n"
     "![A network map]({static}/images/map.png) ![The same map](../images/map.png)\n"
 )
 SITE = {
@@ -33,6 +34,7 @@ SITE = {
         The body.
         """,
     "pages/about.md": "Title: About\nSlug: about\n\nAbout us.\n",
+    "files/guide.txt": "A guide.\n",
     "quoteactions/2026-11.md": "Month: 2026-11\nQuote: Q.\nQuote_author: Sam\n\nYour action: map.\n" + LINKS,
     "newsletters/2026-11.md": "Subject: Links\n\nA note.\n" + LINKS,
 }
@@ -41,6 +43,7 @@ EXPECTED = {
     "about us": f"{SITE_URL}/about/",
     "archives": f"{SITE_URL}/archives/",
     "a web page": "https://example.org/x#top",
+    "the guide": f"{SITE_URL}/files/guide.txt",  # not under STATIC_PATHS: copied as it is linked
 }
 IMAGE = f"{SITE_URL}/images/map.png"
 
@@ -81,7 +84,8 @@ def test_links_are_resolved_and_absolute_on_the_site(built, page, selector):
     links, images = links_in((output / page).read_text(encoding="utf-8"), selector)
     assert {text: links[text] for text in EXPECTED} == EXPECTED
     assert images == [IMAGE, IMAGE]
-    assert (output / "images/map.png").is_file() and (output / "network-map/index.html").is_file()
+    for target in ("images/map.png", "network-map/index.html", "files/guide.txt"):
+        assert (output / target).is_file()
 
 
 def test_links_are_absolute_in_the_email_and_its_text(built):

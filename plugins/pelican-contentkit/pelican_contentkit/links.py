@@ -68,13 +68,12 @@ def absolute_links(
         if _PLACEHOLDER.match(value):
             written[value] = (tag, value)
             return match.group(0)
-        if not value or value.startswith(("#", "*|", "mailto:", "tel:", "data:")) or _is_address(value):
+        if _kept_as_written(value):
             return match.group(0)
         if value.startswith("/"):
             replacement = f"{site_url}{value}"
         else:
-            path = urlsplit(value).path
-            kind = "filename" if tag == "a" and Path(path).suffix.lower() in MARKDOWN_SUFFIXES else "static"
+            kind = "filename" if _is_markdown_link(tag, value) else "static"
             replacement = f"{{{kind}}}{value}"
             written[replacement] = (tag, value)
         quote = match.group("quote")
@@ -91,6 +90,35 @@ def absolute_links(
             tag, as_written = written[value]
             dead.append(DeadLink(tag=tag, written=as_written, placeholder=value))
     return resolved, dead
+
+
+def static_links(piece_html: str, source_file: Path, settings: dict[str, Any]) -> set[str]:
+    """The files ``piece_html`` links with ``{static}`` (or a relative path read as one), as
+    content-relative paths: added to the context's ``static_links`` before Pelican's static
+    generator runs, they are copied to the site even outside ``STATIC_PATHS``, as an article's
+    are."""
+    content_root = Path(settings["PATH"]).resolve()
+    folder = _folder_in_content(source_file, content_root)
+    found = set()
+    for match in _LINK.finditer(piece_html):
+        tag = match.group("tag").lower()
+        value = html.unescape(match.group("value"))
+        placeholder = _PLACEHOLDER.match(value)
+        if placeholder:
+            if (placeholder.group(1) or placeholder.group(2)) not in ("static", "attach"):
+                continue
+            path = value[placeholder.end() :]
+        elif _kept_as_written(value) or value.startswith("/") or _is_markdown_link(tag, value):
+            continue
+        else:
+            path = value
+        path = unquote(urlsplit(path).path)
+        if path:
+            found.add(
+                path.lstrip("/") if path.startswith("/") else posixpath.normpath(posixpath.join(folder, path))
+            )
+    # A file that is not there is the dead link :func:`link_problems` reports, not Pelican's.
+    return {path for path in found if not path.startswith("..") and (content_root / path).is_file()}
 
 
 def link_problems(
@@ -116,7 +144,9 @@ def link_problems(
             path.lstrip("/") if path.startswith("/") else posixpath.normpath(posixpath.join(folder, path))
         )
         fix_kind = "static" if link.tag == "img" or kind == "static" else "filename"
-        if path.lstrip("/") in content_files and not path.startswith("/"):
+        if wanted in content_files:  # there, but neither read nor copied by Pelican
+            fix = "link an article or page with {filename}, a file to copy with {static}"
+        elif path.lstrip("/") in content_files and not path.startswith("/"):
             fix = f"paths are taken from the file's folder, as in articles: write {{{fix_kind}}}/{path}"
         else:
             guess = difflib.get_close_matches(wanted, content_files, n=1, cutoff=0.6)
@@ -131,12 +161,29 @@ def link_problems(
             ContentError(
                 label,
                 what,
-                f"{link.written} points to no file ({wanted} is not in {content_root.name}/)",
+                f"{link.written} points to {wanted}, which the site neither builds nor copies"
+                if wanted in content_files
+                else f"{link.written} points to no file ({wanted} is not in {content_root.name}/)",
                 fix,
                 _line_of(text, link.written),
             )
         )
     return problems
+
+
+def _folder_in_content(source_file: Path, content_root: Path) -> str:
+    """The folder of ``source_file`` relative to the content folder ('' when outside it)."""
+    source, root = source_file.resolve(), content_root.resolve()
+    return source.parent.relative_to(root).as_posix() if source.is_relative_to(root) else ""
+
+
+def _kept_as_written(value: str) -> bool:
+    """Full addresses, fragments, mail and phone links, data and Mailchimp's merge tags."""
+    return not value or value.startswith(("#", "*|", "mailto:", "tel:", "data:")) or _is_address(value)
+
+
+def _is_markdown_link(tag: str, value: str) -> bool:
+    return tag == "a" and Path(urlsplit(value).path).suffix.lower() in MARKDOWN_SUFFIXES
 
 
 def _is_address(value: str) -> bool:

@@ -13,7 +13,7 @@ from pelican.plugins.quoteaction.parsing import missing_quoteaction_problems
 from pelican_contentkit import templates
 from pelican_contentkit.errors import ContentError, ContentErrors
 from pelican_contentkit.folders import keep_out_of_articles_and_pages
-from pelican_contentkit.links import absolute_links, link_problems
+from pelican_contentkit.links import absolute_links, link_problems, static_links
 from pelican_contentkit.markup import html_to_text, markdown_from_settings
 from pelican_contentkit.months import month_of
 from pelican_contentkit.paths import site_label, site_path, site_root
@@ -79,6 +79,9 @@ class NewsletterGenerator(Generator):
             site_root(self.settings),
         )
         self.overrides = overrides
+        for override in overrides.values():  # copied to the site, as an article's would be
+            source_file = site_path(override.source_path, self.settings)
+            self.context["static_links"] |= static_links(override.note_html, source_file, self.settings)
         self.issues = []
         # Issues are composed from complete data only: another problem (a missing QuoteAction,
         # say) is reported by its own plugin, once.

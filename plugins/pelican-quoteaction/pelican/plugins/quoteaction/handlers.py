@@ -16,7 +16,7 @@ from pelican.generators import ArticlesGenerator, Generator
 from pelican_contentkit import templates
 from pelican_contentkit.errors import ContentError
 from pelican_contentkit.folders import keep_out_of_articles_and_pages
-from pelican_contentkit.links import absolute_links, link_problems
+from pelican_contentkit.links import absolute_links, link_problems, static_links
 from pelican_contentkit.markup import html_to_text, inline_html, markdown_from_settings
 from pelican_contentkit.months import month_of
 from pelican_contentkit.paths import site_path, site_root
@@ -93,6 +93,11 @@ def attach_to_articles(generator) -> None:
         switched_off = str(article.metadata.get("quoteaction", "")).strip().lower() in OFF_VALUES_QUOTEACTION
         article.quoteaction = None if switched_off else quoteactions.get(_month(article))
     generator.context["QUOTEACTIONS"] = quoteactions
+    for quoteaction in quoteactions.values():  # copied to the site, as an article's would be
+        source_file = site_path(quoteaction.source_path, generator.settings)
+        generator.context["static_links"] |= static_links(
+            quoteaction.action_html, source_file, generator.settings
+        )
     generator.context["CONNECTOR_PROMPTS"] = prompts
     generator.context["QUOTEACTION_ARCHIVE_URL"] = settings.archive_url
     _insert_where_the_theme_does_not_show_them(generator, articles, settings.insert_in_content)
