@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from markupsafe import escape
-from pelican.generators import ArticlesGenerator, Generator
+from pelican.generators import Generator
 
 from pelican_contentkit import templates
 from pelican_contentkit.errors import ContentError
@@ -22,7 +22,13 @@ from pelican_contentkit.months import month_of
 from pelican_contentkit.paths import site_path, site_root
 from pelican_contentkit.problems import field_line, raw_text, report
 
-from .insertion import insert_into_content, inserted_html, insertion_for, without_insertion
+from .insertion import (
+    insert_into_content,
+    inserted_html,
+    insertion_for,
+    replace_insertion,
+    without_insertion,
+)
 from .model import ConnectorPrompt, QuoteAction
 from .parsing import (
     OFF_VALUES_QUOTEACTION,
@@ -103,15 +109,17 @@ def attach_to_articles(generator) -> None:
     _insert_where_the_theme_does_not_show_them(generator, articles, settings.insert_in_content)
 
 
-def resolve_action_links(generators) -> None:
-    """``all_generators_finalized``: the links and images in every action resolved as in an
+def resolve_action_links(static_generator) -> None:
+    """``static_generator_finalized``: the links and images in every action resolved as in an
     article (``{filename}``, ``{static}``, relative paths), with absolute addresses: an action
     is shown on every article of its month, the archive page and the email. Links to no file
-    are reported. (Earlier, the pages and static files are not all known yet.)"""
-    if not generators:
-        return
-    context = generators[0].context
-    settings = generators[0].settings
+    are reported.
+
+    Pelican's static generator reads last: only then are every page and static file known. And
+    this comes before ``all_generators_finalized``, where the content checks read the articles'
+    bodies, with the blocks inserted for a theme that does not show them."""
+    context = static_generator.context
+    settings = static_generator.settings
     quoteactions: dict[str, QuoteAction] = context.get("QUOTEACTIONS") or {}
     content_root = Path(settings["PATH"])
     problems = []
@@ -127,18 +135,17 @@ def resolve_action_links(generators) -> None:
                 quoteaction, action_html=action_html, action_text=html_to_text(action_html)
             )
     report(context, problems)
-    for generator in generators:
-        if not isinstance(generator, ArticlesGenerator):
+    mode = plugin_settings(settings).insert_in_content
+    # Every article, draft and translation Pelican read is in generated_content.
+    for article in context.get("generated_content", {}).values():
+        current = getattr(article, "quoteaction", None)
+        if current is None or quoteactions.get(current.month, current) is current:
             continue
-        for article in (
-            *generator.articles,
-            *generator.translations,
-            *generator.drafts,
-            *generator.drafts_translations,
-        ):
-            current = getattr(article, "quoteaction", None)
-            if current is not None:
-                article.quoteaction = quoteactions.get(current.month, current)
+        article.quoteaction = quoteactions[current.month]
+        if getattr(article, "quoteaction_inserted", ""):  # a theme that does not show it
+            env = static_generator.env
+            plan = insertion_for(env, static_generator.get_template(article.template).name, mode)
+            replace_insertion(article, inserted_html(env, context, article, plan))
 
 
 def _text_of(context, path: Path) -> str:
