@@ -54,7 +54,11 @@ def attach_to_articles(generator) -> None:
     ]
     for article in everything:
         url = f"{site_url}/{article.url}"
-        title = plain_text(article.title)
+        # Networker's theme shows a title as the text it is (autoescaped); a theme that is not
+        # autoescaped treats it as HTML, as Pelican's own do.
+        title = (
+            " ".join(str(article.title).split()) if settings.autoescape_theme else plain_text(article.title)
+        )
         description = meta_description(article.summary, settings.description_length)
         # The raw HTML: the same words, no link rewriting.
         article.reading_minutes = reading_minutes(article._content)
