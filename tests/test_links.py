@@ -129,3 +129,19 @@ def test_links_to_nothing_are_reported_with_file_line_and_fix(tmp_path, check_on
         "(quoteactions/articles/map.md is not in content/). Fix: paths are taken from the file's "
         "folder, as in articles: write {filename}/articles/map.md",
     ]
+
+
+def test_addresses_that_are_not_files_are_kept(tmp_path):
+    from pelican.settings import DEFAULT_CONFIG
+
+    from pelican_contentkit.links import absolute_links
+
+    settings = {**DEFAULT_CONFIG, "PATH": str(tmp_path), "SITEURL": SITE_URL, "RELATIVE_URLS": False}
+    context = {"generated_content": {}, "static_content": {}}
+    piece = (
+        '<p><a href="*|UNSUB|*">u</a> <a href="mailto:a@example.org">m</a> <a href="#top">t</a> '
+        "<a href='https://example.org/?a=1&amp;b=2'>w</a> <a href=\"/about/\">s</a></p>"
+    )
+    resolved, dead = absolute_links(piece, tmp_path / "quoteactions/2026-11.md", settings, context)
+    assert dead == []
+    assert resolved == piece.replace('href="/about/"', f'href="{SITE_URL}/about/"')
