@@ -12,7 +12,7 @@ handler (every generator, the plugins' own included, has its own environment).
 
 from __future__ import annotations
 
-import functools
+import weakref
 from pathlib import Path
 from weakref import WeakKeyDictionary
 
@@ -56,7 +56,45 @@ def template_references(environment: Environment, name: str, wanted: str) -> boo
 
 
 # Folders whose HTML templates are autoescaped, per environment (see autoescape_folder).
-_AUTOESCAPED: WeakKeyDictionary[Environment, list[Path]] = WeakKeyDictionary()
+_AUTOESCAPED: WeakKeyDictionary[Environment, _AutoescapedFolders] = WeakKeyDictionary()
+
+
+class _AutoescapedFolders:
+    """Jinja's ``autoescape`` for one environment: whether template ``name`` is served from
+    one of ``folders``. Jinja asks at every render (each page's every template), so the
+    answer is kept per name; adding a folder starts over."""
+
+    def __init__(self, environment: Environment) -> None:
+        self.environment = weakref.ref(environment)
+        self.folders: list[Path] = []
+        self.answers: dict[str, bool] = {}
+
+    def add(self, folder: Path) -> None:
+        resolved = folder.resolve()
+        if resolved not in self.folders:
+            self.folders.append(resolved)
+            self.answers.clear()
+
+    def __call__(self, name: str | None) -> bool:
+        if name is None:
+            return False
+        answer = self.answers.get(name)
+        if answer is None:
+            answer = self.answers[name] = self._served_from_folders(name)
+        return answer
+
+    def _served_from_folders(self, name: str) -> bool:
+        environment = self.environment()
+        if environment is None or environment.loader is None or not name.endswith((".html", ".htm", ".xml")):
+            return False
+        try:
+            _, filename, _ = environment.loader.get_source(environment, name)
+        except TemplateNotFound:
+            return False
+        if filename is None:
+            return False
+        path = Path(filename).resolve()
+        return any(path.is_relative_to(folder) for folder in self.folders)
 
 
 def autoescape_folder(environment: Environment, folder: Path) -> None:
@@ -70,21 +108,6 @@ def autoescape_folder(environment: Environment, folder: Path) -> None:
     """
     folders = _AUTOESCAPED.get(environment)
     if folders is None:
-        folders = _AUTOESCAPED[environment] = []
-        environment.autoescape = functools.partial(_served_from, environment, folders)
-    resolved = folder.resolve()
-    if resolved not in folders:
-        folders.append(resolved)
-
-
-def _served_from(environment: Environment, folders: list[Path], name: str | None) -> bool:
-    if name is None or not name.endswith((".html", ".htm", ".xml")) or environment.loader is None:
-        return False
-    try:
-        _, filename, _ = environment.loader.get_source(environment, name)
-    except TemplateNotFound:
-        return False
-    if filename is None:
-        return False
-    path = Path(filename).resolve()
-    return any(path.is_relative_to(folder) for folder in folders)
+        folders = _AUTOESCAPED[environment] = _AutoescapedFolders(environment)
+        environment.autoescape = folders
+    folders.add(folder)
