@@ -106,6 +106,9 @@ PLUGINS = [
 # The newsletter signup form posts to Mailchimp's embedded-form action URL (Audience >
 # Signup forms > Embedded forms). Empty: no form; the Subscribe page points to the feeds.
 READER_SUBSCRIBE_FORM_ACTION = os.environ.get("NETWORKER_SUBSCRIBE_ACTION", "")
+# The theme's templates are autoescaped: whatever an author wrote as text (a title, a
+# category, a summary's plain text) is escaped for the element or attribute it lands in.
+READER_AUTOESCAPE_THEME = True
 
 # output/sitemap.xml (pelican-sitemap): every page Pelican writes, less these.
 SITEMAP = {"format": "xml", "exclude": [r"^404\.html$", r"^robots\.txt$", r"^search/$"]}

@@ -239,9 +239,11 @@ def copy_theme(tmp_path: Path, broken: bool) -> Path:
         shutil.copytree(ROOT / "theme", theme)
     article = theme / "templates" / "article.html"
     text = (ROOT / "theme" / "templates" / "article.html").read_text(encoding="utf-8")
-    assert "{{ article.content }}" in text
-    replacement = "{{ article.no_such.field }}" if broken else "{{ note_get_content() }}{{ article.content }}"
-    article.write_text(text.replace("{{ article.content }}", replacement, 1), encoding="utf-8")
+    assert "{{ article.content|safe }}" in text
+    replacement = (
+        "{{ article.no_such.field }}" if broken else "{{ note_get_content() }}{{ article.content|safe }}"
+    )
+    article.write_text(text.replace("{{ article.content|safe }}", replacement, 1), encoding="utf-8")
     return theme
 
 

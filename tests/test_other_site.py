@@ -165,11 +165,11 @@ def test_another_site_on_pelicans_own_themes(other_venv, tmp_path, theme):
 # In this process: Pelican's own themes with only the QuoteAction plugin.
 
 
-def build_simple_site(tmp_path: Path, theme: str = "simple", **overrides) -> Path:
+def build_simple_site(tmp_path: Path, theme: str = "simple", files: dict | None = None, **overrides) -> Path:
     from pelican import Pelican
     from pelican.settings import read_settings
 
-    write_files(tmp_path / "content", CONTENT)
+    write_files(tmp_path / "content", {**CONTENT, **(files or {})})
     settings = read_settings(
         None,
         override={
@@ -249,3 +249,14 @@ def test_insertion_setting_takes_one_of_three_values():
         plugin_settings({"QUOTEACTION_INSERT_IN_CONTENT": "sometimes"})
     assert error.value.field == "QUOTEACTION_INSERT_IN_CONTENT"
     assert "'auto', 'always', 'never'" in str(error.value)
+
+
+def test_inserted_actions_have_their_links_resolved_and_absolute(tmp_path):
+    files = {
+        "quoteactions/2026-10.md": CONTENT["quoteactions/2026-10.md"]
+        + "        Read [about compost](../articles/compost.md) first.\n"
+    }
+    output = build_simple_site(tmp_path, files=files)
+    links = [a["href"] for a in soup(output / "seeds.html").select(".quoteaction-inserted .quoteaction a")]
+    assert "https://garden.example.org/compost.html" in links
+    assert "{filename}" not in (output / "seeds.html").read_text(encoding="utf-8")

@@ -87,7 +87,9 @@ def test_a_template_error_stops_the_build_as_without_fastbuild(tmp_path, forks):
     shutil.copytree(ROOT / "theme", tmp_path / "theme")
     article = tmp_path / "theme" / "templates" / "article.html"
     article.write_text(
-        article.read_text(encoding="utf-8").replace("{{ article.content }}", "{{ article.no_such.field }}")
+        article.read_text(encoding="utf-8").replace(
+            "{{ article.content|safe }}", "{{ article.no_such.field }}"
+        )
     )
     errors = []
     for fastbuild in (False, True):

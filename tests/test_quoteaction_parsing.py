@@ -170,7 +170,7 @@ def test_prompts_file_is_read_with_markdown(tmp_path):
     assert prompts[0].categories == ("Introductions",)
     assert (
         prompts[1].text_plain
-        == "Send a useful article (https://example.org/a) to someone who needs it today."
+        == "Send [a useful article](https://example.org/a) to someone who needs it today."
     )
 
 

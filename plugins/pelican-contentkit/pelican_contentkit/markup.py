@@ -10,12 +10,13 @@ Headings in a piece get no ``id``: the piece is shown inside a page that has its
 
 from __future__ import annotations
 
-import html
 import re
+
+import html2text
 
 from pelican_contentkit import gfm
 
-_TAG = re.compile(r"<[^>]+>")
+_BLANK_LINES = re.compile(r"\n{3,}")
 PIECE = gfm.GfmOptions(heading_ids=False, keep_merge_tags=True)
 
 
@@ -30,12 +31,25 @@ def inline_html(text: str) -> str:
 
 
 def html_to_text(rendered: str) -> str:
-    """Plain text of a small piece of rendered Markdown: links keep their address."""
-    with_links = re.sub(
-        r'<a [^>]*href="([^"]+)"[^>]*>(.*?)</a>',
-        lambda m: f"{m.group(2)} ({m.group(1)})" if m.group(1) != m.group(2) else m.group(1),
-        rendered,
-        flags=re.DOTALL,
-    )
-    text = _TAG.sub("", re.sub(r"</p>\s*<p>", "\n\n", with_links))
-    return "\n\n".join(" ".join(part.split()) for part in html.unescape(text).split("\n\n")).strip()
+    """Plain text of a piece of rendered HTML, for the email's text part (html2text).
+
+    What the HTML says by its structure stays visible: headings as ``## Heading``, list items
+    numbered or bulleted, quotes as ``> ``, code blocks indented and kept on their lines,
+    tables as rows, links as ``[text](address)`` (the address kept). Not wrapped: the email's
+    template wraps. Entities are decoded; the result is text, never markup.
+    """
+    converter = _PlainText(bodywidth=0)
+    converter.unicode_snob = True  # “quotes” and accents stay as written
+    converter.ignore_emphasis = True  # *emphasis* marks are noise in a plain-text email
+    converter.ignore_images = False
+    text = converter.handle(rendered or "")
+    lines = [line.rstrip() for line in text.splitlines()]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip("\n").rstrip()
+
+
+class _PlainText(html2text.HTML2Text):
+    """html2text without its Markdown escapes (``2026\\.``, ``\\-``): this text is read by
+    people, never parsed again."""
+
+    def handle_data(self, data: str, entity_char: bool = False) -> None:
+        super().handle_data(data, entity_char=True)  # True: html2text leaves the text as it is

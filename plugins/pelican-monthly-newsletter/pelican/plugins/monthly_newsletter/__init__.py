@@ -16,6 +16,7 @@ from .generator import (
     get_generators,
     keep_folder_out_of_articles,
     planned_outputs,
+    resolve_note_links,
 )
 
 
@@ -25,4 +26,5 @@ def register():
     signals.initialized.connect(keep_folder_out_of_articles)
     signals.generator_init.connect(add_default_templates)
     signals.get_generators.connect(get_generators)
+    signals.all_generators_finalized.connect(resolve_note_links)
     signals.all_generators_finalized.connect(finish_featured_articles)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from feedgen.feed import FeedGenerator
+from markupsafe import escape
 
 from .model import Issue
 
@@ -41,7 +42,9 @@ def issues_feed(
         entry.guid(issue.web_url, permalink=True)
         entry.title(f"{issue.name} #{issue.number}: {issue.month_label}")
         entry.link(href=issue.web_url, rel="alternate")
-        entry.description(issue.preview_text)
+        # The preview text is text: RSS's description is HTML (escaped), Atom's summary is text.
+        entry.description(str(escape(issue.preview_text)))
+        entry.summary(issue.preview_text)
         entry.content(bodies[issue.month], type="CDATA")
         entry.published(issue.updated)
         entry.updated(issue.updated)

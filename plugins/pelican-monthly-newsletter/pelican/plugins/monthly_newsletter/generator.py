@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import logging
 from dataclasses import replace
@@ -14,6 +15,7 @@ from pelican_contentkit import templates
 from pelican_contentkit.build import build_stamp, staged_folder
 from pelican_contentkit.errors import ContentError, ContentErrors
 from pelican_contentkit.folders import keep_out_of_articles_and_pages
+from pelican_contentkit.links import absolute_links, link_problems, static_links
 from pelican_contentkit.markup import html_to_text
 from pelican_contentkit.months import month_of
 from pelican_contentkit.outputs import PlannedOutput
@@ -81,6 +83,10 @@ class NewsletterGenerator(Generator):
         )
         featured, featured_problems = self._featured_articles(overrides, articles)
         problems += featured_problems
+        self.overrides = overrides
+        for override in overrides.values():  # copied to the site, as an article's would be
+            source_file = site_path(override.source_path, self.settings)
+            self.context["static_links"] |= static_links(override.note_html, source_file, self.settings)
         self.issues = []
         # Issues are composed from complete data only: another problem (a missing QuoteAction,
         # say) is reported by its own plugin, once.
@@ -110,6 +116,37 @@ class NewsletterGenerator(Generator):
             logger.info(
                 "%s issue #%d for %s: %d articles", LOG_PREFIX, issue.number, issue.month, len(issue.articles)
             )
+
+    def resolve_note_links(self) -> None:
+        """The links and images in every issue's note resolved as in an article, with absolute
+        addresses (the note is shown on the issue's page, in the feed and in the email); links
+        to no file are reported. Called at ``all_generators_finalized``: only then are the
+        pages and static files they may point to all known."""
+        content_root = Path(self.path)
+        problems = []
+        resolved = []
+        for issue in self.issues:
+            override = self.overrides.get(issue.month)
+            if override is None or not issue.note_html:
+                resolved.append(issue)
+                continue
+            source_file = site_path(override.source_path, self.settings)
+            note_html, dead = absolute_links(issue.note_html, source_file, self.settings, self.context)
+            if dead:
+                try:
+                    text = raw_text(self.context, source_file)
+                except ContentError:
+                    text = ""
+                problems += link_problems(override.source_path, source_file, text, dead, content_root)
+            resolved.append(
+                dataclasses.replace(issue, note_html=note_html, note_text=html_to_text(note_html))
+            )
+        report(self.context, problems)
+        self._set_issues(resolved)
+
+    def _set_issues(self, issues) -> None:
+        self.issues = issues
+        self.context["NEWSLETTER_ISSUES"] = list(reversed(issues))  # newest first
 
     def _featured_articles(
         self, overrides, articles
@@ -191,10 +228,18 @@ class NewsletterGenerator(Generator):
         found = ledger(self.context)
         said = {(p.path, p.line, p.field) for p in (found.reported if found else [])}
         report(self.context, [p for p in problems if (p.path, p.line, p.field) not in said])
-        self.issues = finished
-        self.context["NEWSLETTER_ISSUES"] = list(reversed(finished))
+        self._set_issues(finished)
 
     def generate_output(self, writer) -> None:
+        # Each issue's QuoteAction as the QuoteAction plugin left it once every generator had
+        # read its content (its links resolved then).
+        quoteactions = self.context.get("QUOTEACTIONS", {})
+        self._set_issues(
+            [
+                dataclasses.replace(issue, quoteaction=quoteactions.get(issue.month, issue.quoteaction))
+                for issue in self.issues
+            ]
+        )
         settings = self.newsletter
         relative = self.settings["RELATIVE_URLS"]
         newest_first = self.context["NEWSLETTER_ISSUES"]
@@ -359,6 +404,13 @@ def size_problem(issue, email: RenderedEmail, max_kb: int, newsletter_folder: st
         f"(Gmail clips emails over {GMAIL_CLIP_BYTES // 1024} KB)",
         fix,
     )
+
+
+def resolve_note_links(generators) -> None:
+    """``all_generators_finalized``: see :meth:`NewsletterGenerator.resolve_note_links`."""
+    for generator in generators:
+        if isinstance(generator, NewsletterGenerator):
+            generator.resolve_note_links()
 
 
 def keep_folder_out_of_articles(pelican_object) -> None:

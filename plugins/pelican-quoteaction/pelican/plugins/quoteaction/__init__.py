@@ -39,5 +39,6 @@ def register():
     signals.initialized.connect(handlers.keep_folder_out_of_articles)
     signals.generator_init.connect(handlers.add_default_templates)
     signals.article_generator_finalized.connect(handlers.attach_to_articles)
+    signals.static_generator_finalized.connect(handlers.resolve_action_links)
     signals.get_generators.connect(handlers.archive_generator)
     signals.feed_generated.connect(handlers.add_to_feed_items)

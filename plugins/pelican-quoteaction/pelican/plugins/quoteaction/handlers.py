@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import logging
 from collections import Counter
@@ -15,13 +16,20 @@ from pelican.generators import Generator
 from pelican_contentkit import templates
 from pelican_contentkit.errors import ContentError
 from pelican_contentkit.folders import keep_out_of_articles_and_pages
+from pelican_contentkit.links import absolute_links, link_problems, static_links
 from pelican_contentkit.markup import html_to_text, inline_html
 from pelican_contentkit.months import month_of
 from pelican_contentkit.outputs import PlannedOutput
-from pelican_contentkit.paths import site_root
-from pelican_contentkit.problems import field_line, report
+from pelican_contentkit.paths import site_path, site_root
+from pelican_contentkit.problems import field_line, raw_text, report
 
-from .insertion import insert_into_content, inserted_html, insertion_for, without_insertion
+from .insertion import (
+    insert_into_content,
+    inserted_html,
+    insertion_for,
+    replace_insertion,
+    without_insertion,
+)
 from .model import ConnectorPrompt, QuoteAction
 from .parsing import (
     OFF_VALUES_QUOTEACTION,
@@ -91,9 +99,61 @@ def attach_to_articles(generator) -> None:
         switched_off = str(article.metadata.get("quoteaction", "")).strip().lower() in OFF_VALUES_QUOTEACTION
         article.quoteaction = None if switched_off else quoteactions.get(_month(article))
     generator.context["QUOTEACTIONS"] = quoteactions
+    for quoteaction in quoteactions.values():  # copied to the site, as an article's would be
+        source_file = site_path(quoteaction.source_path, generator.settings)
+        generator.context["static_links"] |= static_links(
+            quoteaction.action_html, source_file, generator.settings
+        )
     generator.context["CONNECTOR_PROMPTS"] = prompts
     generator.context["QUOTEACTION_ARCHIVE_URL"] = settings.archive_url
     _insert_where_the_theme_does_not_show_them(generator, articles, settings.insert_in_content)
+
+
+def resolve_action_links(static_generator) -> None:
+    """``static_generator_finalized``: the links and images in every action resolved as in an
+    article (``{filename}``, ``{static}``, relative paths), with absolute addresses: an action
+    is shown on every article of its month, the archive page and the email. Links to no file
+    are reported.
+
+    Pelican's static generator reads last: only then are every page and static file known. And
+    this comes before ``all_generators_finalized``, where the content checks read the articles'
+    bodies, with the blocks inserted for a theme that does not show them."""
+    context = static_generator.context
+    settings = static_generator.settings
+    quoteactions: dict[str, QuoteAction] = context.get("QUOTEACTIONS") or {}
+    content_root = Path(settings["PATH"])
+    problems = []
+    for month, quoteaction in list(quoteactions.items()):
+        source_file = site_path(quoteaction.source_path, settings)
+        action_html, dead = absolute_links(quoteaction.action_html, source_file, settings, context)
+        if dead:
+            problems += link_problems(
+                quoteaction.source_path, source_file, _text_of(context, source_file), dead, content_root
+            )
+        if action_html != quoteaction.action_html:
+            quoteactions[month] = dataclasses.replace(
+                quoteaction, action_html=action_html, action_text=html_to_text(action_html)
+            )
+    report(context, problems)
+    mode = plugin_settings(settings).insert_in_content
+    # Every article, draft and translation Pelican read is in generated_content.
+    for article in context.get("generated_content", {}).values():
+        current = getattr(article, "quoteaction", None)
+        if current is None or quoteactions.get(current.month, current) is current:
+            continue
+        article.quoteaction = quoteactions[current.month]
+        if getattr(article, "quoteaction_inserted", ""):  # a theme that does not show it
+            env = static_generator.env
+            plan = insertion_for(env, static_generator.get_template(article.template).name, mode)
+            replace_insertion(article, inserted_html(env, context, article, plan))
+
+
+def _text_of(context, path: Path) -> str:
+    """The file's raw text, for the line of a link (it was read once already)."""
+    try:
+        return raw_text(context, path)
+    except ContentError:
+        return ""
 
 
 def _insert_where_the_theme_does_not_show_them(generator, articles, mode: str) -> None:

@@ -90,6 +90,16 @@ def insert_into_content(article: Any, html: str) -> None:
     article.quoteaction_inserted = html
 
 
+def replace_insertion(article: Any, html: str) -> None:
+    """Put ``html`` where the blocks inserted earlier are (the QuoteAction's links resolved
+    since: see ``handlers.resolve_action_links``), before anything reads the content."""
+    inserted = getattr(article, "quoteaction_inserted", "")
+    if inserted and html and inserted != html and inserted in article._content:
+        head, _, tail = article._content.rpartition(inserted)
+        article._content = head + html + tail
+        article.quoteaction_inserted = html
+
+
 def without_insertion(html: str, inserted: str) -> str:
     """``html`` (an article's content as a feed carries it) without the ``inserted`` blocks.
 

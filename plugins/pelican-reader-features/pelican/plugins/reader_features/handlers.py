@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import functools
 import logging
+from pathlib import Path
 from typing import Any
 
 from pelican.generators import ArticlesGenerator
 
 from pelican_contentkit.outputs import PlannedOutput
+from pelican_contentkit.templates import autoescape_folder
 from pelican_contentkit.text import reading_minutes
 
 from .meta import blog_posting, json_ld_script, meta_description, plain_text
@@ -22,8 +24,17 @@ LOG_PREFIX = "[reader]"
 
 
 def add_template_helpers(generator) -> None:
-    """``generator_init``: the ``meta_description`` filter and the signup form, for every template."""
+    """``generator_init``: the ``meta_description`` filter and the signup form, for every
+    template; the theme's templates autoescaped when READER_AUTOESCAPE_THEME says they are
+    written for it."""
     settings = plugin_settings(generator.settings)
+    if settings.autoescape_theme:
+        folders = [
+            *generator.settings.get("THEME_TEMPLATES_OVERRIDES", []),
+            Path(generator.theme) / "templates",
+        ]
+        for folder in folders:
+            autoescape_folder(generator.env, Path(folder))
     generator.env.filters["meta_description"] = functools.partial(
         meta_description, max_length=settings.description_length
     )
@@ -44,7 +55,11 @@ def attach_to_articles(generator) -> None:
     ]
     for article in everything:
         url = f"{site_url}/{article.url}"
-        title = plain_text(article.title)
+        # Networker's theme shows a title as the text it is (autoescaped); a theme that is not
+        # autoescaped treats it as HTML, as Pelican's own do.
+        title = (
+            " ".join(str(article.title).split()) if settings.autoescape_theme else plain_text(article.title)
+        )
         description = meta_description(article.summary, settings.description_length)
         # The raw HTML: the same words, no link rewriting.
         article.reading_minutes = reading_minutes(article._content)

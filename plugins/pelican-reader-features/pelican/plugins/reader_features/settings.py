@@ -22,6 +22,10 @@ DEFAULTS: dict[str, Any] = {
     # Index the built site with Pagefind at the end of every build (output/pagefind/, for the
     # search page). False: no index (`invoke livereload` makes it in the background instead).
     "READER_SEARCH_INDEX": True,
+    # The theme's templates (and THEME_TEMPLATES_OVERRIDES) are written for Jinja's
+    # autoescaping: every value is text, escaped for where it goes, unless marked |safe.
+    # Networker's theme is; another theme (notmyidea, simple) is not: leave it False there.
+    "READER_AUTOESCAPE_THEME": False,
 }
 
 
@@ -31,6 +35,7 @@ class ReaderSettings:
     related_max: int
     description_length: int
     search_index: bool
+    autoescape_theme: bool
 
 
 def _counts_are_positive(values: Mapping[str, Any]) -> Iterator[ContentError]:
@@ -53,4 +58,5 @@ def _make(values: dict[str, Any]) -> ReaderSettings:
         related_max=values["READER_RELATED_MAX"],
         description_length=values["READER_DESCRIPTION_LENGTH"],
         search_index=values["READER_SEARCH_INDEX"],
+        autoescape_theme=values["READER_AUTOESCAPE_THEME"],
     )
