@@ -26,3 +26,10 @@ NEWSLETTER_PREVIEW = False
 # preview in development only: the deployed site has no copy of them.
 DRAFT_SAVE_AS = ""
 DRAFT_PAGE_SAVE_AS = ""
+
+# `invoke deploy` (see README, "Deploy"): where `--target rsync` copies the build (user@host:/path,
+# over SSH) and the custom domain `--target gh-pages` writes into CNAME (empty: no CNAME).
+DEPLOY_RSYNC_TARGET = os.environ.get("NETWORKER_DEPLOY_RSYNC_TARGET", "")
+DEPLOY_CNAME = os.environ.get("NETWORKER_DEPLOY_CNAME", "")
+DEPLOY_GH_PAGES_BRANCH = "gh-pages"
+DEPLOY_GH_PAGES_REMOTE = "origin"

@@ -11,6 +11,8 @@
   output it replaces is kept as ``output.old`` until the next clean build, which deletes
   it in the background while it reads the content (deleting thousands of files takes
   seconds; nothing else would overlap it). Development builds write in place, for speed.
+- Every build that succeeds ends by writing its build stamp into the output
+  (:mod:`pelican_contentkit.build_stamp`): what ``invoke deploy`` checks before deploying.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ def build_site(
     """Build the site described by ``settings_file``; return a process exit code."""
     from pelican.settings import read_settings
 
+    from pelican_contentkit.build_stamp import stamp_for, write_stamp
     from pelican_contentkit.check import format_text
     from pelican_contentkit.errors import ContentError, ContentErrors
     from pelican_contentkit.pelican_api import init_logging, run_pelican
@@ -62,6 +65,7 @@ def build_site(
         settings["OUTPUT_PATH"] = str(staging_output)
 
     started = time.perf_counter()
+    started_ns = time.time_ns()
     try:
         run_pelican(settings)
     except ContentErrors as errors:
@@ -83,6 +87,7 @@ def build_site(
     finally:
         stop_reading()
 
+    write_stamp(staging_output, stamp_for(settings, settings_file, started_ns))
     if staged:
         _replace_dir(staging_output, final_output)
     print(f"Built {final_output} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
