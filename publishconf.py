@@ -26,6 +26,8 @@ NEWSLETTER_PREVIEW = False
 # preview in development only: the deployed site has no copy of them.
 DRAFT_SAVE_AS = ""
 DRAFT_PAGE_SAVE_AS = ""
+DRAFT_LANG_SAVE_AS = ""  # translations of drafts too (Pelican's defaults put them in drafts/)
+DRAFT_PAGE_LANG_SAVE_AS = ""
 
 # `invoke deploy` (see README, "Deploy"): where `--target rsync` copies the build (user@host:/path,
 # over SSH) and the custom domain `--target gh-pages` writes into CNAME (empty: no CNAME).
