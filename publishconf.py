@@ -14,7 +14,7 @@ globals().update(
     {name: value for name, value in runpy.run_path(str(_HERE / "pelicanconf.py")).items() if name.isupper()}
 )
 
-SITEURL = os.environ.get("NETWORKER_SITEURL", "https://networker.example.com").rstrip("/")
+SITEURL = (os.environ.get("NETWORKER_SITEURL") or "https://networker.example.com").rstrip("/")
 RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL
 DELETE_OUTPUT_DIRECTORY = True

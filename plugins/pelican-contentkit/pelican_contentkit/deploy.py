@@ -22,7 +22,6 @@ from __future__ import annotations
 import filecmp
 import hashlib
 import ipaddress
-import json
 import os
 import shutil
 import subprocess
@@ -308,7 +307,9 @@ def copy_to_folder(output: Path, target: Path, changes: Changes) -> None:
     for folder in sorted((p for p in target.rglob("*") if p.is_dir()), reverse=True):
         if not any(folder.iterdir()):
             folder.rmdir()
-    (target / DIR_MARKER).write_text(json.dumps({"from": str(output)}) + "\n", encoding="utf-8")
+    (target / DIR_MARKER).write_text(
+        "Deployed by `invoke deploy`: the next deploy may replace this folder's files.\n", encoding="utf-8"
+    )
 
 
 def folder_target_problem(output: Path, target: Path) -> ContentError | None:
