@@ -14,7 +14,7 @@ import pytest
 from pelican_contentkit.build import build_site
 from pelican_contentkit.build_stamp import STAMP_NAME, read_stamp
 from pelican_contentkit.deploy import DIR_MARKER, deploy, draft_folders, is_local_url, site_files
-from tests.support.site import ROOT, site_settings
+from tests.support.site import ROOT, require_tool, site_settings
 from tests.test_authoring import article, make_content, without
 from tests.test_one_reading import production_overrides
 
@@ -117,8 +117,8 @@ def test_a_folder_that_holds_other_files_is_refused(output, tmp_path, capsys):
     assert "is the output folder, inside it" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed (.ci/run installs it)")
 def test_rsync_mirrors_the_build_with_delete_and_checksums(output, tmp_path, capfd):
+    require_tool(shutil.which("rsync") is not None, "the rsync test needs rsync (.ci/install installs it)")
     target = tmp_path / "host"
     target.mkdir()
     (target / "stale.html").write_text("from an older deploy", encoding="utf-8")

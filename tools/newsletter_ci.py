@@ -51,7 +51,7 @@ def publish_options(mode: str, send_at: str | None, now: datetime, test_emails: 
     if mode == "test":
         if not test_emails.strip():
             raise ModeError(
-                "mode test needs addresses: set the repository variable NEWSLETTER_TEST_EMAILS "
+                "mode test needs addresses: set the repository secret NEWSLETTER_TEST_EMAILS "
                 "(addresses separated by commas)"
             )
         return ["--test-email", test_emails.strip()], "a test email only"
