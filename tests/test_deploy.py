@@ -186,6 +186,19 @@ def test_gh_pages_commits_the_build_with_nojekyll_and_cname_to_a_bare_repository
     assert capsys.readouterr().out.splitlines() == ["delete  CNAME"]
     assert len(git("rev-list", "gh-pages", cwd=remote).split()) == 1
 
+    # From another clone: each deploy is a commit on top of the pushed branch, never a forced push.
+    first = git("rev-parse", "gh-pages", cwd=remote).strip()
+    other = tmp_path / "other"
+    git("clone", "--quiet", str(remote), str(other), cwd=tmp_path)
+    assert deploy(output, "gh-pages", {}, other) == 0
+    assert git("rev-parse", "gh-pages^", cwd=remote).strip() == first
+    assert "CNAME" not in git("ls-tree", "--name-only", "gh-pages", cwd=remote).split()
+    # And back in the first repository, whose idea of the remote branch is now out of date.
+    second = git("rev-parse", "gh-pages", cwd=remote).strip()
+    assert deploy(output, "gh-pages", settings, work) == 0
+    assert git("rev-parse", "gh-pages^", cwd=remote).strip() == second
+    assert git("show", "gh-pages:CNAME", cwd=remote) == "news.example.org"
+
 
 # --- refusals: each names the reason and the fix, and deploys nothing ----------------------------
 

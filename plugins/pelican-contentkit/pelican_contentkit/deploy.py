@@ -290,8 +290,8 @@ def rsync_command(output: Path, target: str, dry_run: bool) -> list[str]:
 
 def ghp_import_command(source: Path, branch: str, remote: str, cname: str, message: str) -> list[str]:
     """ghp-import (the Python package, run by this Python) committing ``source`` to ``branch``
-    with .nojekyll (and CNAME), pushed to ``remote``."""
-    command = [sys.executable, "-m", "ghp_import", "--no-jekyll", "--push", "--force"]
+    with .nojekyll (and CNAME), on top of the remote's branch, pushed to ``remote`` (never forced)."""
+    command = [sys.executable, "-m", "ghp_import", "--no-jekyll", "--push"]
     command += ["--branch", branch, "--remote", remote, "--message", message]
     command += ["--cname", cname] if cname else []
     return [*command, str(source)]
@@ -387,8 +387,15 @@ def _gh_pages(output: Path, repo: Path, values: Mapping[str, Any], dry_run: bool
         values["DEPLOY_GH_PAGES_REMOTE"],
         values["DEPLOY_CNAME"],
     )
+    # ghp-import builds on the remote's branch (so the push is a fast-forward): bring it up to date.
+    # It may not exist yet (the first deploy); then there is nothing to fetch.
+    subprocess.run(
+        ["git", "fetch", "--quiet", remote, f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}"],
+        cwd=repo,
+        capture_output=True,
+        check=False,
+    )
     if dry_run:
-        # ghp-import starts from the remote's branch when there is one.
         present = branch_files(repo, f"{remote}/{branch}") or branch_files(repo, branch) or {}
         changes = mapping_changes(gh_pages_files(output, cname), present)
         _print_changes(changes, f"branch {branch} (then pushed to {remote})")
