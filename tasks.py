@@ -6,6 +6,8 @@ invoke build          development build with pelicanconf.py
 invoke livereload     development build, serve on localhost:8000, rebuild and reload on change;
                       the newsletter email preview is at /newsletter-preview/
 invoke check          read and check all content without writing anything (the reading half of the build)
+invoke deploy --target rsync|gh-pages|DIR [--dry-run]
+                      put the production build (`make build`) on a host; refuses anything else
 invoke new-article "Title" / new-quoteaction YYYY-MM / new-newsletter YYYY-MM
 invoke screenshots    README screenshots of the sample site (docs/screenshots/)
 invoke lighthouse     Lighthouse (mobile) scores of the home page and the newest article
@@ -130,6 +132,42 @@ def check(c, content="", format="text", settings=CONFIG["settings_base"]):  # th
     from pelican_contentkit.check import run_check
 
     code = run_check(ROOT / settings, content or None, format, site_now().date())
+    if code:
+        raise Exit(code=code)
+
+
+@task(
+    help={
+        "target": "rsync (DEPLOY_RSYNC_TARGET, over SSH), gh-pages (the gh-pages branch, pushed) or a folder",
+        "dry_run": "list what would change, change nothing",
+    }
+)
+def deploy(c, target="", dry_run=False):
+    """Deploy output/ (a production build of the current content, `make build`); refuse anything else
+
+    Refused, with the reason: a development build, a build older than the content, theme or
+    settings, drafts in output/, a failed content check.
+    """
+    from pelican.settings import read_settings
+
+    from pelican_contentkit.deploy import deploy as deploy_build
+    from pelican_contentkit.deploy import draft_folders
+
+    if not target:
+        sys.stderr.write("Say where: invoke deploy --target rsync, --target gh-pages or --target FOLDER\n")
+        raise Exit(code=2)
+    production = read_settings(str(ROOT / CONFIG["settings_publish"]))
+    development = read_settings(str(ROOT / CONFIG["settings_base"]))
+    code = deploy_build(
+        Path(production["OUTPUT_PATH"]),
+        target,
+        production,
+        ROOT,
+        dry_run=dry_run,
+        draft_dirs=draft_folders(development),
+        also_sources=[ROOT / CONFIG["settings_base"], ROOT / CONFIG["settings_publish"]],
+        today=site_now().date(),
+    )
     if code:
         raise Exit(code=code)
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pelican_contentkit.build_stamp import STAMP_NAME
+
 
 def output_tree(folder: Path) -> dict[str, bytes]:
-    """Every file below ``folder``, by its relative path."""
+    """Every file below ``folder``, by its relative path; not the build stamp `make build` adds
+    (it holds the build's start time, and is never deployed)."""
     return {
         path.relative_to(folder).as_posix(): path.read_bytes()
         for path in sorted(folder.rglob("*"))
-        if path.is_file()
+        if path.is_file() and path.relative_to(folder).as_posix() != STAMP_NAME
     }
 
 

@@ -24,6 +24,8 @@
   taken for the whole build; the second build says it is waiting, and waits.
 - Any other exception ends the build with one message naming the file it was about, exit
   1; ``-v`` adds the traceback.
+- Every build that succeeds ends by writing its build stamp into the output
+  (:mod:`pelican_contentkit.build_stamp`): what ``invoke deploy`` checks before deploying.
 """
 
 from __future__ import annotations
@@ -78,10 +80,11 @@ def build_site(
     final_output = Path(settings["OUTPUT_PATH"]).resolve()
     with build_lock(final_output):
         finish_interrupted_swap(final_output)
-        return _build_locked(settings, final_output, verbose)
+        return _build_locked(settings, Path(settings_file), final_output, verbose)
 
 
-def _build_locked(settings: dict[str, Any], final_output: Path, verbose: bool) -> int:
+def _build_locked(settings: dict[str, Any], settings_file: Path, final_output: Path, verbose: bool) -> int:
+    from pelican_contentkit.build_stamp import stamp_for, write_stamp
     from pelican_contentkit.check import format_text
     from pelican_contentkit.errors import ContentError, ContentErrors
     from pelican_contentkit.pelican_api import run_pelican
@@ -104,6 +107,7 @@ def _build_locked(settings: dict[str, Any], final_output: Path, verbose: bool) -
         settings["OUTPUT_PATH"] = str(staging_output)
 
     started = time.perf_counter()
+    started_ns = time.time_ns()
     try:
         run_pelican(settings)
         (staging_output / BUILD_STAMP).write_text(build_id + "\n", encoding="utf-8")
@@ -129,6 +133,7 @@ def _build_locked(settings: dict[str, Any], final_output: Path, verbose: bool) -
     finally:
         stop_reading()
 
+    write_stamp(staging_output, stamp_for(settings, settings_file, started_ns))
     if staged:
         _swap_in(staging_output, final_output, folders, build_id)
     print(f"Built {final_output} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
