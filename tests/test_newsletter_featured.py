@@ -258,7 +258,9 @@ def test_the_plain_text_part_carries_it_readably(built):
     featured = text.split("FEATURED ARTICLE", 1)[1].split("THIS MONTH'S ARTICLES", 1)[0]
     assert "The Map\nAda Tester · " in featured
     words = " ".join(featured.split())
-    assert "Intro paragraph with a link (https://networker.example.com/other-one/?utm_" in words
+    # html2text's form: the link's text, then its address
+    assert "Intro paragraph with a [link](https://networker.example.com/other-one/?utm_" in words
+    assert "#### A heading" in featured and "  * one\n  * two" in featured and "> A quote." in featured
     assert "[Image: A hand-drawn map of ten names]" in words
     assert "\n\n\n\n" not in featured
     assert "About the author: Ada Tester, Connector" in featured
