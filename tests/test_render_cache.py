@@ -198,3 +198,26 @@ def test_values_handed_to_one_page_are_part_of_its_key(warm_site):
 
         signals.get_generators.disconnect(sys.modules.pop("extra_page").get_generators)
     assert (warm_site / "output" / "extra" / "index.html").read_text(encoding="utf-8") == "<p>second</p>"
+
+
+def test_a_rebuild_through_build_site_renders_nothing_when_nothing_changed(tmp_path):
+    """`invoke livereload` builds with build_site, whose build id changes every build: it must
+    not be part of what a page's record holds, or every rebuild renders every page."""
+    import os
+
+    from pelican_contentkit.build import build_site
+
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    overrides = {
+        "PATH": str(tmp_path / "content"),
+        "OUTPUT_PATH": str(tmp_path / "output"),
+        "CACHE_PATH": str(tmp_path / "cache"),
+        "CACHE_CONTENT": True,
+        "LOAD_CONTENT_CACHE": True,
+        "READER_SEARCH_INDEX": False,
+    }
+    pages = ["index.html", "give-before-you-get/index.html", "archives/index.html"]
+    assert build_site(ROOT / "pelicanconf.py", overrides) == 0
+    written = {page: os.stat(tmp_path / "output" / page).st_mtime_ns for page in pages}
+    assert build_site(ROOT / "pelicanconf.py", overrides) == 0
+    assert {page: os.stat(tmp_path / "output" / page).st_mtime_ns for page in pages} == written

@@ -49,6 +49,7 @@ from pelican.contents import Content
 from pelican.generators import Generator
 from pelican.utils import sanitised_join
 
+from pelican_contentkit.build import BUILD_SETTING
 from pelican_contentkit.problems import gate as content_gate
 
 from . import compat
@@ -62,7 +63,9 @@ RECORDS_FILE = "fastbuild-render.pickle"
 RECORDS_FORMAT = 1
 # Context entries that are not inputs of any page: the writer's per-page bookkeeping, and
 # the static generator's list of linked files.
-CONTEXT_KEYS_LEFT_OUT = frozenset({compat.LOCAL_SITEURL, "output_file", "static_links"})
+# The build's own id and staging (pelican_contentkit.build's BUILD_SETTING) change with every
+# build and are never rendered: fingerprinted, they would make every page look changed.
+CONTEXT_KEYS_LEFT_OUT = frozenset({compat.LOCAL_SITEURL, "output_file", "static_links", BUILD_SETTING})
 # Mappings Pelican fills in file-system order, which differs from run to run: taken sorted.
 CONTEXT_KEYS_UNORDERED = frozenset({"generated_content", "static_content"})
 LIBRARIES = ("pelican", "jinja2", "markdown", "cmarkgfm", "markupsafe")
