@@ -108,6 +108,7 @@ def test_deploy_into_an_empty_folder_copies_the_site_without_its_stamp(output, t
     files = deployed_files(target)
     marker = files.pop(DIR_MARKER)
     assert files == site_bytes(output) and "index.html" in files and STAMP_NAME not in files
+    assert (output / ".build-id").is_file() and ".build-id" not in files  # the build id stays home
     assert b"https://networker.example.com" in files["index.html"] and marker
     assert "add     index.html" in run.out and f"{len(files)} to add, 0 to update, 0 to delete" in run.err
 

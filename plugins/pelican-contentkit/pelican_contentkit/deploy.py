@@ -34,9 +34,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from pelican_contentkit.build import BUILD_STAMP as BUILD_ID_NAME
 from pelican_contentkit.build_stamp import STAMP_NAME, BuildStamp, read_stamp
 from pelican_contentkit.errors import ContentError
 from pelican_contentkit.settings import SettingsSpec
+
+# What the build writes about itself into the output, never deployed: the build stamp, and the
+# build id the publisher compares with campaign.json (pelican_contentkit.build).
+NOT_DEPLOYED = (STAMP_NAME, BUILD_ID_NAME)
 
 DEPLOY_SPEC = SettingsSpec(
     prefixes=("DEPLOY_",),
@@ -223,7 +228,7 @@ def site_files(output: Path) -> dict[str, Path]:
     return {
         path.relative_to(output).as_posix(): path
         for path in sorted(output.rglob("*"))
-        if path.is_file() and path.relative_to(output).as_posix() != STAMP_NAME
+        if path.is_file() and path.relative_to(output).as_posix() not in NOT_DEPLOYED
     }
 
 
@@ -283,7 +288,7 @@ def mapping_changes(wanted: Mapping[str, str], present: Mapping[str, str]) -> Ch
 def rsync_command(output: Path, target: str, dry_run: bool) -> list[str]:
     """rsync of the build to ``target`` (``user@host:path`` over SSH, or a local path)."""
     command = ["rsync", "--archive", "--delete", "--checksum", "--compress", "-e", "ssh"]
-    command += [f"--exclude=/{STAMP_NAME}"]
+    command += [f"--exclude=/{name}" for name in NOT_DEPLOYED]
     command += ["--dry-run", "--itemize-changes"] if dry_run else []
     return [*command, f"{output}/", target]
 
@@ -431,7 +436,7 @@ def _link_or_copy(source: str, destination: str) -> object:
 
 def _ignore_stamp(output: Path) -> Any:
     def ignore(folder: str, names: list[str]) -> list[str]:
-        return [STAMP_NAME] if Path(folder) == output and STAMP_NAME in names else []
+        return [name for name in NOT_DEPLOYED if name in names] if Path(folder) == output else []
 
     return ignore
 
