@@ -18,3 +18,11 @@ def keep_out_of_articles_and_pages(settings: dict[str, Any], folder: str) -> Non
         excludes = list(settings.get(name) or [])
         if folder not in excludes:
             settings[name] = [*excludes, folder]
+
+
+def keep_setting_folder_out(settings: dict[str, Any], name: str, default: str) -> None:
+    """:func:`keep_out_of_articles_and_pages` for the folder a plugin's setting ``name`` names
+    (``default`` when unset); a value of the wrong type is left to the settings check."""
+    folder = settings.get(name, default)
+    if isinstance(folder, str):
+        keep_out_of_articles_and_pages(settings, folder)

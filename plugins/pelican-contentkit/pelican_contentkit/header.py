@@ -10,7 +10,9 @@ and the plugins' data files (QuoteActions, newsletter notes) read their header w
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 HEADER_LINE = re.compile(r"^ {0,3}([A-Za-z0-9_-]+):\s*(.*?)\s*$")
@@ -123,3 +125,12 @@ def header_fields(header: MetadataHeader) -> dict[str, str]:
         key: " ".join(line.strip() for value in values for line in value.split("\n")).strip()
         for key, values in header.definitions.items()
     }
+
+
+def unknown_field_fix(key: str, labels: Mapping[str, str]) -> str:
+    """The fix for a header field ``key`` a data file does not know: the closest known field
+    (``labels`` maps each known field to the label authors write), or the list of them."""
+    guess = difflib.get_close_matches(key, list(labels), n=1)
+    if guess:
+        return f"did you mean {labels[guess[0]]}:?"
+    return "use only " + ", ".join(f"{label}:" for label in labels.values())

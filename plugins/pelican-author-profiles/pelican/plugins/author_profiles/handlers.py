@@ -11,7 +11,7 @@ from markupsafe import escape
 from pelican.urlwrappers import Author
 
 from pelican_contentkit import templates
-from pelican_contentkit.folders import keep_out_of_articles_and_pages
+from pelican_contentkit.folders import keep_setting_folder_out
 from pelican_contentkit.paths import site_root
 from pelican_contentkit.problems import report
 
@@ -26,9 +26,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 def keep_folder_out_of_articles(pelican_object) -> None:
     """``initialized``: the profile files are never articles or pages."""
-    folder = pelican_object.settings.get("AUTHOR_PROFILES_PATH", DEFAULTS["AUTHOR_PROFILES_PATH"])
-    if isinstance(folder, str):  # a wrong type is reported when the settings are read
-        keep_out_of_articles_and_pages(pelican_object.settings, folder)
+    keep_setting_folder_out(pelican_object.settings, "AUTHOR_PROFILES_PATH", DEFAULTS["AUTHOR_PROFILES_PATH"])
 
 
 def add_default_templates(generator) -> None:

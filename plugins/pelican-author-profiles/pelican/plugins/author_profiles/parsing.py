@@ -9,7 +9,6 @@ fields (:func:`~pelican_contentkit.header.read_header`), the site's Markdown eng
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from pelican_contentkit.errors import ContentError
-from pelican_contentkit.header import header_fields, read_header, scan_header
+from pelican_contentkit.header import header_fields, read_header, scan_header, unknown_field_fix
 from pelican_contentkit.markup import html_to_text, piece_html
 from pelican_contentkit.reading import read_content_file
 
@@ -67,13 +66,7 @@ def parse_profile(
         problems.append(ContentError(label, field, problem, fix, line))
 
     for key in sorted(set(meta) - set(FIELDS)):
-        guess = difflib.get_close_matches(key, FIELDS, n=1)
-        fix = (
-            f"did you mean {LABELS[guess[0]]}:?"
-            if guess
-            else "use only " + ", ".join(f"{v}:" for v in LABELS.values())
-        )
-        error(key.capitalize(), "unknown field", fix)
+        error(key.capitalize(), "unknown field", unknown_field_fix(key, LABELS))
     name = meta.get("name", "")
     if not name:
         error(

@@ -14,7 +14,7 @@ from pelican.plugins.quoteaction.parsing import missing_quoteaction_problems
 from pelican_contentkit import templates
 from pelican_contentkit.build import build_stamp, staged_folder
 from pelican_contentkit.errors import ContentError, ContentErrors
-from pelican_contentkit.folders import keep_out_of_articles_and_pages
+from pelican_contentkit.folders import keep_setting_folder_out
 from pelican_contentkit.links import absolute_links, link_problems, static_links
 from pelican_contentkit.markup import html_to_text
 from pelican_contentkit.months import month_of
@@ -415,9 +415,7 @@ def resolve_note_links(generators) -> None:
 
 def keep_folder_out_of_articles(pelican_object) -> None:
     """``initialized``: the newsletter files (content/newsletters/) are never articles or pages."""
-    folder = pelican_object.settings.get("NEWSLETTER_PATH", DEFAULTS["NEWSLETTER_PATH"])
-    if isinstance(folder, str):  # a wrong type is reported when the settings are read
-        keep_out_of_articles_and_pages(pelican_object.settings, folder)
+    keep_setting_folder_out(pelican_object.settings, "NEWSLETTER_PATH", DEFAULTS["NEWSLETTER_PATH"])
 
 
 def add_default_templates(generator) -> None:

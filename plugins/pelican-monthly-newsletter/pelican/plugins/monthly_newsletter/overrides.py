@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pelican_contentkit.errors import ContentError
-from pelican_contentkit.header import header_fields, read_header
+from pelican_contentkit.header import header_fields, read_header, unknown_field_fix
 from pelican_contentkit.markup import html_to_text, piece_html
 from pelican_contentkit.months import month_problem
 from pelican_contentkit.reading import read_content_file
@@ -51,13 +50,9 @@ def parse_override(
     note_html = piece_html(header.body)
     meta = header_fields(header)
     for key in sorted(set(meta) - set(FIELDS)):
-        guess = difflib.get_close_matches(key, FIELDS, n=1)
-        fix = (
-            f"did you mean {LABELS[guess[0]]}:?"
-            if guess
-            else "use only " + ", ".join(f"{v}:" for v in LABELS.values())
+        problems.append(
+            ContentError(label, key.capitalize(), "unknown field", unknown_field_fix(key, LABELS))
         )
-        problems.append(ContentError(label, key.capitalize(), "unknown field", fix))
 
     subject = meta.get("subject") or None
     if subject is not None and len(subject) > SUBJECT_MAX:

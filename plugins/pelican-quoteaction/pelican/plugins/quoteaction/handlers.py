@@ -15,7 +15,7 @@ from pelican.generators import Generator
 
 from pelican_contentkit import templates
 from pelican_contentkit.errors import ContentError
-from pelican_contentkit.folders import keep_out_of_articles_and_pages
+from pelican_contentkit.folders import keep_setting_folder_out
 from pelican_contentkit.links import absolute_links, link_problems, static_links
 from pelican_contentkit.markup import html_to_text, inline_html
 from pelican_contentkit.months import month_of
@@ -48,9 +48,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 def keep_folder_out_of_articles(pelican_object) -> None:
     """``initialized``: the QuoteAction files are never articles or pages."""
-    folder = pelican_object.settings.get("QUOTEACTION_PATH", DEFAULTS["QUOTEACTION_PATH"])
-    if isinstance(folder, str):  # a wrong type is reported when the settings are read
-        keep_out_of_articles_and_pages(pelican_object.settings, folder)
+    keep_setting_folder_out(pelican_object.settings, "QUOTEACTION_PATH", DEFAULTS["QUOTEACTION_PATH"])
 
 
 def add_default_templates(generator) -> None:

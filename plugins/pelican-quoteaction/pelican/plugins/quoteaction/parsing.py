@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from pelican_contentkit.errors import ContentError, ContentErrors
-from pelican_contentkit.header import header_fields, read_header
+from pelican_contentkit.header import header_fields, read_header, unknown_field_fix
 from pelican_contentkit.markup import html_to_text, inline_html, piece_html
 from pelican_contentkit.months import month_problem
 from pelican_contentkit.reading import read_content_file
@@ -48,12 +48,7 @@ def parse_quoteaction(label: str, text: str) -> tuple[QuoteAction | None, list[C
 
     for key in sorted(meta):
         if key not in QUOTEACTION_FIELDS:
-            guess = difflib.get_close_matches(key, QUOTEACTION_FIELDS, n=1)
-            fix = (
-                f"did you mean {FIELD_LABELS[guess[0]]}:?"
-                if guess
-                else ("use only " + ", ".join(f"{FIELD_LABELS[f]}:" for f in QUOTEACTION_FIELDS))
-            )
+            fix = unknown_field_fix(key, FIELD_LABELS)
             problems.append(ContentError(label, key.capitalize(), "unknown field", fix))
     for field in REQUIRED_FIELDS:
         if not meta.get(field):
