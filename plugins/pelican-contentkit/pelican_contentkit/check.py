@@ -19,8 +19,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pelican_contentkit.content_checks import MARKDOWN_EXTENSIONS
 from pelican_contentkit.errors import ContentError, ContentErrors
+from pelican_contentkit.gfm import MARKDOWN_SUFFIXES
 from pelican_contentkit.pelican_api import init_logging, run_pelican
 from pelican_contentkit.problems import CHECK_ONLY_SETTING, ReadingFinished, ledger, sorted_warnings
 
@@ -147,7 +147,7 @@ def markdown_files(content: Path, folders: Sequence[str], ignore: Sequence[str])
             parts = path.relative_to(content).parts
             if any(fnmatch.fnmatch(part, pattern) for part in parts for pattern in ignore):
                 continue
-            if path.is_file() and path.suffix.lower() in MARKDOWN_EXTENSIONS:
+            if path.is_file() and path.suffix.lower() in MARKDOWN_SUFFIXES:
                 found.add(path)
     return sorted(found)
 

@@ -36,12 +36,12 @@ from zoneinfo import ZoneInfo
 from pelican_contentkit import outputs
 from pelican_contentkit import problems as ledger_module
 from pelican_contentkit.errors import ContentError
+from pelican_contentkit.gfm import MARKDOWN_SUFFIXES
 from pelican_contentkit.header import Header, scan_header
 from pelican_contentkit.migration import migration_warnings
 
 logger = logging.getLogger(__name__)
 
-MARKDOWN_EXTENSIONS = frozenset({".md", ".markdown", ".mkd", ".mdown"})
 # What Pelican calls the reader of files the gfm_reader plugin read (its class is GfmReader):
 # their Markdown is looked at for syntax only Python-Markdown understood.
 GFM_READER_NAME = "gfm"
@@ -159,7 +159,7 @@ def check_generators(generators: Sequence[Any]) -> None:
             or _inside(ledger_module.label(path, content_root), loop_labels)
         ):
             continue
-        if path.suffix.lower() in MARKDOWN_EXTENSIONS:
+        if path.suffix.lower() in MARKDOWN_SUFFIXES:
             read.append(_source(_kind_of(relative, settings), path, None, problems, context))
     warn_unread_markdown(
         content_root,
@@ -227,9 +227,7 @@ def warn_unread_markdown(
         dirs[:] = sorted(d for d in dirs if not any(fnmatch.fnmatch(d, pattern) for pattern in ignore))
         for name in sorted(files):
             path = Path(folder) / name
-            if path.suffix.lower() not in MARKDOWN_EXTENSIONS or any(
-                fnmatch.fnmatch(name, p) for p in ignore
-            ):
+            if path.suffix.lower() not in MARKDOWN_SUFFIXES or any(fnmatch.fnmatch(name, p) for p in ignore):
                 continue
             label = ledger_module.label(path, content_root)
             if os.path.realpath(path) in read or _inside(label, skip):
@@ -247,7 +245,7 @@ def _source(
     kind: str, path: Path, content: Any | None, problems: list[ContentError], context: dict[str, Any]
 ) -> Source | None:
     label = ledger_module.label(path, context["PATH"])
-    if path.suffix.lower() not in MARKDOWN_EXTENSIONS:
+    if path.suffix.lower() not in MARKDOWN_SUFFIXES:
         return Source(kind, path, label, Header({}, 1), "", content)
     try:
         text = ledger_module.raw_text(context, path)
@@ -628,7 +626,7 @@ def link_problem(tag: str, target: str, source: Source, content: Path) -> tuple[
             return f"{{{kind}}}{path}: there is no such file in {content.name}/", None
         return None
     path = unquote(parts.path)
-    if Path(path).suffix.lower() in MARKDOWN_EXTENSIONS:
+    if Path(path).suffix.lower() in MARKDOWN_SUFFIXES:
         return (
             f"{target} links to a Markdown file, which does not exist on the built site",
             f"let Pelican link it: [text]({{filename}}{path})",

@@ -32,6 +32,9 @@ import cmarkgfm
 from cmarkgfm.cmark import Options
 
 EXTENSIONS = ("table", "strikethrough", "autolink", "tasklist")
+# The names of Markdown files, as Pelican's Markdown reader knows them (without the dot).
+MARKDOWN_FILE_EXTENSIONS = ("md", "markdown", "mkd", "mdown")
+MARKDOWN_SUFFIXES = frozenset(f".{extension}" for extension in MARKDOWN_FILE_EXTENSIONS)
 
 
 @dataclass(frozen=True)

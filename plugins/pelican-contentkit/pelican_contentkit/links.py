@@ -31,6 +31,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from pelican_contentkit.errors import ContentError
+from pelican_contentkit.gfm import MARKDOWN_SUFFIXES
 from pelican_contentkit.pelican_api import replace_intrasite_links
 
 # An <a href> or <img src> with a quoted value (Python-Markdown always quotes them).
@@ -39,7 +40,6 @@ _LINK = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _PLACEHOLDER = re.compile(r"^(?:\{(\w+)\}|\|(\w+)\|)")
-MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mkd", ".mdown"})
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from typing import Any
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, BaseReader
 from pelican.utils import pelican_open
 
-from pelican_contentkit.gfm import to_html
+from pelican_contentkit.gfm import MARKDOWN_FILE_EXTENSIONS, to_html
 from pelican_contentkit.header import read_header
 from pelican_contentkit.settings import SettingsSpec
 
@@ -34,7 +34,7 @@ from pelican_contentkit.settings import SettingsSpec
 # problem of the content, as it is with Pelican's reader.
 pelican_logger = logging.getLogger("pelican.readers")
 
-FILE_EXTENSIONS = ("md", "markdown", "mkd", "mdown")  # Pelican's MarkdownReader's
+FILE_EXTENSIONS = MARKDOWN_FILE_EXTENSIONS  # Pelican's MarkdownReader's
 PLUGIN_NAMES = frozenset({"gfm_reader", __package__})
 DEFAULTS: dict[str, Any] = {
     # False: Markdown files are read by Pelican's Python-Markdown reader (its MARKDOWN setting).
