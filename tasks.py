@@ -435,13 +435,18 @@ def lighthouse(c, report_dir=""):
         "runs": "measured runs of each build after one warm-up (default 5)",
         "profile": "also profile one Networker build with cProfile (top entries printed, .prof kept)",
         "seed": "the corpus generator's seed (default 0)",
-        "output": "the JSON file of figures (default bench/results/latest.json)",
+        "output": "the JSON file of figures (default bench/results/latest.json; the tables beside it, .md)",
+        "extra_rows_at": "the N at which to measure plain Pelican with Networker's settings and Networker "
+        "with fastbuild and each of its parts off: N, several, all or none (default: the smallest N)",
     }
 )
-def bench(c, articles="1000", runs=5, profile=False, seed=0, output="bench/results/latest.json"):
-    """Build benchmark (issue 8): plain Pelican against Networker on a synthetic corpus of N articles"""
+def bench(
+    c, articles="1000", runs=5, profile=False, seed=0, output="bench/results/latest.json", extra_rows_at=""
+):
+    """Build benchmark (issue 15): stock Pelican against Networker on a synthetic corpus of N articles"""
     argv = ["--articles", str(articles), "--runs", str(runs), "--seed", str(seed)]
     argv += ["--output", str(ROOT / output)] + (["--profile"] if profile else [])
+    argv += ["--extra-rows-at", extra_rows_at] if extra_rows_at else []
     # `python -m` from the project folder: bench/ is importable without touching sys.path.
     code = subprocess.run([sys.executable, "-m", "bench.run", *argv], cwd=ROOT, check=False).returncode
     if code:

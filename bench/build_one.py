@@ -4,7 +4,7 @@
     python -m bench.build_one networker  --content C --output O --campaigns D [--profile F] --json
     python -m bench.build_one check      --content C --json
     python -m bench.build_one newsletter --content C --output O --campaigns D --json
-    python -m bench.build_one dev-rebuilds --content C --output O --cache D --runs R --json
+    python -m bench.build_one dev-rebuilds --content C --output O --cache D --runs R [--settings S] --json
 
 - ``plain``: stock Pelican as ``pelican-quickstart`` sets it up (bench/quickstart/pelicanconf.py:
   notmyidea, no plugins, no feeds), in the process, for a profile; the benchmark itself runs
@@ -17,7 +17,8 @@
   email rendering inside it) timed.
 - ``dev-rebuilds``: ``invoke livereload``'s build (pelicanconf.py with the content cache, in
   place) once cold, then R times: append a paragraph to one article and rebuild in the same
-  process, as the live-reload server does. Edits the content folder it is given.
+  process, as the live-reload server does. Edits the content folder it is given. ``--settings``:
+  another pelicanconf.py (a scratch site's, with one part of fastbuild off; default the project's).
 
 ``seconds`` figures are measured in the process, after the imports; the parent measures
 the whole process (bench/run.py).
@@ -65,9 +66,11 @@ def build_networker(content: Path, output: Path, campaigns: Path) -> int:
     return build_site(ROOT / "publishconf.py", overrides)
 
 
-def build_dev(content: Path, output: Path, cache: Path) -> tuple[int, float, float]:
-    """``invoke livereload``'s cached_build, pointed at ``content``: the exit code, the seconds
-    until the site is built (when the browser reloads), and the seconds of the search index
+def build_dev(
+    content: Path, output: Path, cache: Path, settings: Path = ROOT / "pelicanconf.py"
+) -> tuple[int, float, float]:
+    """``invoke livereload``'s cached_build with ``settings``, pointed at ``content``: the exit
+    code, the seconds until the site is built (when the browser reloads), and the seconds of the search index
     (which live reload makes in the background)."""
     from pelican.plugins.reader_features.search import build_search_index
     from pelican_contentkit.build import build_site
@@ -80,7 +83,7 @@ def build_dev(content: Path, output: Path, cache: Path) -> tuple[int, float, flo
         "LOAD_CONTENT_CACHE": True,
         "READER_SEARCH_INDEX": False,
     }
-    code, site_seconds = timed(lambda: build_site(ROOT / "pelicanconf.py", overrides))
+    code, site_seconds = timed(lambda: build_site(settings, overrides))
     if code:
         return code, site_seconds, 0.0
     code, search_seconds = timed(lambda: build_search_index(output))
@@ -161,8 +164,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "issues": len(list(campaigns.glob("*/email.html"))),
         }
     if args.mode == "dev-rebuilds":
-        cache = Path(args.cache)
-        code, cold, cold_search = build_dev(content, output, cache)
+        cache, settings = Path(args.cache), Path(args.settings or ROOT / "pelicanconf.py")
+        code, cold, cold_search = build_dev(content, output, cache, settings)
         rebuilds: list[float] = []
         searches: list[float] = []
         edited: list[str] = []
@@ -172,7 +175,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             article = edited_article(content, number)
             append_paragraph(article, number)
             edited.append(article.name)
-            code, seconds, search_seconds = build_dev(content, output, cache)
+            code, seconds, search_seconds = build_dev(content, output, cache, settings)
             rebuilds.append(seconds)
             searches.append(search_seconds)
         return {
@@ -207,6 +210,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--campaigns", default="campaigns")
     parser.add_argument("--cache", default="")
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument(
+        "--settings", default="", help="dev-rebuilds: the settings file (default pelicanconf.py)"
+    )
     parser.add_argument("--profile", default="", help="write a cProfile .prof file here")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON line")
     return parser.parse_args(argv)

@@ -32,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,6 +41,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 QUICKSTART_SETTINGS = ROOT / "bench" / "quickstart" / "pelicanconf.py"
+# The second reference row: plain Pelican with Networker's settings (notmyidea, no plugins).
+SITE_SETTINGS = ROOT / "bench" / "site_settings" / "pelicanconf.py"
 SAMPLE_INTERVAL = 0.02
 
 # The targets of issue 15, each a ratio measured in one run against stock Pelican.
@@ -226,16 +229,80 @@ SITE_LINKS = (
 )
 
 
-def scratch_site(content: Path, work: Path) -> Path:
-    """A copy of the project in ``work`` whose content/ is the corpus, for `make build`."""
-    site = work / "site"
+def scratch_site(content: Path, work: Path, name: str = "site", settings: str = "") -> Path:
+    """A copy of the project in ``work``/``name`` whose content/ is the corpus, for `make build`;
+    ``settings`` (Python lines) is appended to its pelicanconf.py, which its publishconf.py reads."""
+    site = work / name
     site.mkdir(parents=True, exist_ok=True)
-    for name in SITE_COPIES:
-        shutil.copy2(ROOT / name, site / name)
-    for name in SITE_LINKS:
-        (site / name).symlink_to(ROOT / name)
+    for file_name in SITE_COPIES:
+        shutil.copy2(ROOT / file_name, site / file_name)
+    if settings:
+        with (site / "pelicanconf.py").open("a", encoding="utf-8") as handle:
+            handle.write(f"\n# The benchmark's row: {name}.\n{settings}\n")
+    for link in SITE_LINKS:
+        (site / link).symlink_to(ROOT / link)
     (site / "content").symlink_to(content.resolve())
     return site
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Networker with fastbuild, or one of its parts, off: a row measured where that part acts
+    (``make build``: the production build, no cache; the livereload rebuild: Pelican's content
+    cache and the render cache on, and the render cache renders in the build process)."""
+
+    key: str
+    label: str
+    part: str  # what is off: the saving's name
+    settings: str  # appended to the scratch site's pelicanconf.py
+    setting: str  # the FASTBUILD_* setting it needs ("" for fastbuild as a whole)
+    make_build: bool
+    rebuild: bool
+
+
+VARIANTS = (
+    Variant(
+        "no-fastbuild",
+        'fastbuild off (`PLUGINS` without `"fastbuild"`)',
+        "fastbuild",
+        'PLUGINS = [name for name in PLUGINS if name != "fastbuild"]',
+        "",
+        make_build=True,
+        rebuild=True,
+    ),
+    Variant(
+        "workers-1",
+        "parallel rendering off (`FASTBUILD_WORKERS = 1`)",
+        "parallel rendering",
+        "FASTBUILD_WORKERS = 1",
+        "FASTBUILD_WORKERS",
+        make_build=True,
+        rebuild=False,  # the render cache renders in the build process anyway
+    ),
+    Variant(
+        "no-render-cache",
+        "render cache off (`FASTBUILD_RENDER_CACHE = False`)",
+        "render cache",
+        "FASTBUILD_RENDER_CACHE = False",
+        "FASTBUILD_RENDER_CACHE",
+        make_build=False,  # make build has no cache to use
+        rebuild=True,
+    ),
+)
+
+
+def available_variants() -> list[Variant]:
+    """The rows this checkout can build: none when pelicanconf.py does not list fastbuild, and
+    only the parts whose setting fastbuild still has."""
+    import runpy
+
+    if "fastbuild" not in (runpy.run_path(str(ROOT / "pelicanconf.py")).get("PLUGINS") or []):
+        return []
+    try:
+        from pelican.plugins.fastbuild.settings import DEFAULTS
+    except ImportError:
+        return []
+    return [variant for variant in VARIANTS if not variant.setting or variant.setting in DEFAULTS]
 
 
 def measured_command(name: str, command: list[str], cwd: Path) -> ProcessRun:
@@ -248,23 +315,16 @@ def measured_command(name: str, command: list[str], cwd: Path) -> ProcessRun:
     return dataclasses.replace(result, figures={"seconds": result.wall_seconds, **result.figures})
 
 
-def plain_pelican(content: Path, work: Path) -> ProcessRun:
+def plain_pelican(content: Path, work: Path, settings: Path = QUICKSTART_SETTINGS) -> ProcessRun:
     """Stock Pelican's `make html`: `pelican content -o output -s pelicanconf.py`."""
-    output = work / "output-plain"
-    command = [
-        str(ROOT / ".venv" / "bin" / "pelican"),
-        str(content),
-        "-o",
-        str(output),
-        "-s",
-        str(QUICKSTART_SETTINGS),
-    ]
-    return measured_command("plain Pelican", command, work)
+    output = work / f"output-plain-{settings.parent.name}"
+    command = [str(ROOT / ".venv" / "bin" / "pelican"), str(content), "-o", str(output), "-s", str(settings)]
+    return measured_command(f"plain Pelican ({settings.relative_to(ROOT)})", command, work)
 
 
 def make_build(site: Path) -> ProcessRun:
-    """Networker's `make build`, whole, in the scratch site."""
-    return measured_command("make build", ["make", "-s", "build"], site)
+    """Networker's `make build`, whole, in a scratch site."""
+    return measured_command(f"make build ({site.name})", ["make", "-s", "build"], site)
 
 
 def measured_build(mode: str, content: Path, work: Path, *extra: str) -> ProcessRun:
@@ -290,8 +350,21 @@ def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
-def bench_articles(articles: int, runs: int, seed: int, profile_file: Path | None, log) -> dict[str, Any]:
-    """All the figures for one N."""
+@dataclass(frozen=True)
+class Row:
+    """A whole-process build measured in the alternation: its key in the figures, its name in
+    the log, and how to run it once."""
+
+    key: str
+    name: str
+    run: Callable[[], ProcessRun]
+
+
+def bench_articles(
+    articles: int, runs: int, seed: int, profile_file: Path | None, log, variants: list[Variant] | None = None
+) -> dict[str, Any]:
+    """All the figures for one N; ``variants`` (None: no extra rows) adds the reference row of
+    plain Pelican with Networker's settings and a row for each variant."""
     started = time.perf_counter()
     content = cached_corpus(articles, seed)
     log(
@@ -301,29 +374,45 @@ def bench_articles(articles: int, runs: int, seed: int, profile_file: Path | Non
     work = RESULTS / f"work-{articles}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
+    extra = variants is not None
+    variants = variants or []
     try:
         site = scratch_site(content, work)
-        log("warm-up: plain Pelican (quickstart, `pelican content`), Networker (`make build`)")
-        plain_pelican(content, work)
-        make_build(site)
-        plain: list[ProcessRun] = []
-        networker: list[ProcessRun] = []
-        log(
-            f"{'run':>4} {'plain s':>9} {'make build s':>12} {'ratio':>7} {'plain MiB':>10} "
-            f"{'networker MiB':>14}"
-        )
+        rows = [
+            Row("plain", "stock", lambda: plain_pelican(content, work)),
+            *(
+                [Row("site_settings", "site settings", lambda: plain_pelican(content, work, SITE_SETTINGS))]
+                if extra
+                else []
+            ),
+            Row("networker", "make build", lambda: make_build(site)),
+        ]
+        for variant in variants:
+            if variant.make_build:
+                variant_site = scratch_site(content, work, f"site-{variant.key}", variant.settings)
+                rows.append(Row(variant.key, variant.key, lambda s=variant_site: make_build(s)))
+        log("warm-up: " + ", ".join(row.name for row in rows))
+        for row in rows:
+            row.run()
+        measured: dict[str, list[ProcessRun]] = {row.key: [] for row in rows}
+        header = f"{'run':>4} " + " ".join(f"{row.name + ' s':>{max(9, len(row.name) + 2)}}" for row in rows)
+        log(header + f" {'ratio':>7} {'plain MiB':>10} {'networker MiB':>14}")
         for number in range(1, runs + 1):
-            plain.append(plain_pelican(content, work))
-            networker.append(make_build(site))
-            p, n = plain[-1], networker[-1]
+            for row in rows:
+                measured[row.key].append(row.run())
+            p, n = measured["plain"][-1], measured["networker"][-1]
+            times = " ".join(
+                f"{measured[row.key][-1].wall_seconds:>{max(9, len(row.name) + 2)}.2f}" for row in rows
+            )
             log(
-                f"{number:>4} {p.wall_seconds:>9.2f} {n.wall_seconds:>12.2f} "
-                f"{n.wall_seconds / p.wall_seconds:>7.3f}"
+                f"{number:>4} {times} {n.wall_seconds / p.wall_seconds:>7.3f}"
                 f" {p.peak_pss_mib:>10.0f} {n.peak_pss_mib:>14.0f}"
             )
+        plain, networker = measured["plain"], measured["networker"]
         ratios = [n.wall_seconds / p.wall_seconds for p, n in zip(plain, networker, strict=True)]
         figures: dict[str, Any] = {
             "articles": articles,
+            "runs": runs,
             "plain": build_figures(plain),
             "networker": build_figures(networker),
             "ratios": ratios,
@@ -336,6 +425,8 @@ def bench_articles(articles: int, runs: int, seed: int, profile_file: Path | Non
             "memory_ratio_build_process": median([r.peak_main_pss_mib for r in networker])
             / median([r.peak_main_pss_mib for r in plain]),
         }
+        if extra:
+            figures["site_settings"] = compared_row(measured["site_settings"], plain, networker)
         log(
             f"median {figures['plain']['median_seconds']:>7.2f} "
             f"{figures['networker']['median_seconds']:>12.2f}"
@@ -360,6 +451,12 @@ def bench_articles(articles: int, runs: int, seed: int, profile_file: Path | Non
             "output "
             "-s pelicanconf.py`, Networker's `make build`"
         )
+        if extra:
+            row = figures["site_settings"]
+            log(
+                f"plain Pelican with Networker's settings (bench/site_settings/pelicanconf.py): median "
+                f"{row['median_seconds']:.2f} s, {row['median_ratio']:.3f} × stock Pelican"
+            )
         in_process = measured_build("networker", content, work)
         figures["networker_build_in_process_seconds"] = in_process.figures["seconds"]
         log(
@@ -397,6 +494,7 @@ def bench_articles(articles: int, runs: int, seed: int, profile_file: Path | Non
         )
 
         figures["rebuild"] = bench_rebuild(content, work, runs, figures, log)
+        figures["parts"] = bench_parts(content, work, runs, figures, variants, measured, log)
         if profile_file:
             measured_build("networker", content, work, "--profile", str(profile_file))
             figures["profile"] = str(profile_file)
@@ -404,6 +502,56 @@ def bench_articles(articles: int, runs: int, seed: int, profile_file: Path | Non
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return figures
+
+
+def compared_row(results: list[ProcessRun], plain: list[ProcessRun], networker: list[ProcessRun]) -> dict:
+    """A row's figures beside stock Pelican's and Networker's runs of the same rounds: its
+    ratio to stock, and what it takes more than Networker with everything on (the saving of
+    the part it turns off), each the median of the per-round figures."""
+    return {
+        **build_figures(results),
+        "median_ratio": median(
+            [r.wall_seconds / p.wall_seconds for r, p in zip(results, plain, strict=True)]
+        ),
+        "median_saving_seconds": median(
+            [r.wall_seconds - n.wall_seconds for r, n in zip(results, networker, strict=True)]
+        ),
+    }
+
+
+def bench_parts(
+    content: Path,
+    work: Path,
+    runs: int,
+    figures: dict[str, Any],
+    variants: list[Variant],
+    measured: dict[str, list[ProcessRun]],
+    log,
+) -> dict[str, Any]:
+    """Each variant's rows: its `make build` (from the alternation) and its livereload rebuild."""
+    parts: dict[str, Any] = {}
+    plain, networker = measured["plain"], measured["networker"]
+    for variant in variants:
+        part: dict[str, Any] = {"label": variant.label, "part": variant.part}
+        if variant.make_build:
+            part["make_build"] = compared_row(measured[variant.key], plain, networker)
+            log(
+                f"`make build` with {variant.label}: median {part['make_build']['median_seconds']:.2f} s, "
+                f"{part['make_build']['median_ratio']:.3f} × stock Pelican; {variant.part} saves "
+                f"{part['make_build']['median_saving_seconds']:+.2f} s"
+            )
+        if variant.rebuild:
+            settings = work / f"site-{variant.key}" / "pelicanconf.py"
+            if not settings.is_file():
+                scratch_site(content, work, f"site-{variant.key}", variant.settings)
+            rebuild = bench_rebuild(content, work, runs, figures, log, settings, variant.label)
+            rebuild["saving_seconds"] = (
+                rebuild["median_rebuild_seconds"] - figures["rebuild"]["median_rebuild_seconds"]
+            )
+            log(f"{variant.part} saves {rebuild['saving_seconds']:+.2f} s of the rebuild")
+            part["rebuild"] = rebuild
+        parts[variant.key] = part
+    return parts
 
 
 def build_figures(results: list[ProcessRun]) -> dict[str, Any]:
@@ -424,9 +572,19 @@ def build_figures(results: list[ProcessRun]) -> dict[str, Any]:
     }
 
 
-def bench_rebuild(content: Path, work: Path, runs: int, figures: dict[str, Any], log) -> dict[str, Any]:
-    """`invoke livereload`'s cached build on a copy of the corpus: cold, then R one-article edits."""
-    copy, output, cache = work / "dev-content", work / "dev-output", work / "dev-cache"
+def bench_rebuild(
+    content: Path,
+    work: Path,
+    runs: int,
+    figures: dict[str, Any],
+    log,
+    settings: Path = ROOT / "pelicanconf.py",
+    label: str = "",
+) -> dict[str, Any]:
+    """`invoke livereload`'s cached build on a fresh copy of the corpus: cold, then R one-article
+    edits; ``settings``: a variant's scratch pelicanconf.py."""
+    name = settings.parent.name if label else "dev"
+    copy, output, cache = work / f"{name}-content", work / f"{name}-output", work / f"{name}-cache"
     shutil.copytree(content, copy)
     result = run_measured(
         build_command(
@@ -439,11 +597,13 @@ def bench_rebuild(content: Path, work: Path, runs: int, figures: dict[str, Any],
             str(cache),
             "--runs",
             str(runs),
+            "--settings",
+            str(settings),
         ),
         ROOT,
     )
     if result.exit_code:
-        raise BuildFailed("dev-rebuilds", result)
+        raise BuildFailed(f"dev-rebuilds {label}".rstrip(), result)
     rebuilds = result.figures["rebuild_seconds"]
     cold_dev = result.figures["cold_seconds"]
     cold_production = figures["networker_build_in_process_seconds"]
@@ -463,8 +623,8 @@ def bench_rebuild(content: Path, work: Path, runs: int, figures: dict[str, Any],
         "peak_pss_mib": result.peak_pss_mib,
     }
     log(
-        f"development build with the content cache (as `invoke livereload`): cold {cold_dev:.2f} s; after "
-        "changing "
+        f"development build with the content cache (as `invoke livereload`{', ' + label if label else ''}): "
+        f"cold {cold_dev:.2f} s; after changing "
         f"one article: {', '.join(f'{s:.2f}' for s in rebuilds)} s, median "
         f"{rebuild['median_rebuild_seconds']:.2f} s = "
         f"{rebuild['ratio_to_plain_cold']:.3f} × stock Pelican's cold build, "
@@ -554,6 +714,171 @@ def format_targets(targets: list[Target]) -> str:
     return "\n".join(lines)
 
 
+def _seconds(value: float | None) -> str:
+    return "n/a" if value is None or value != value else f"{value:.1f} s"
+
+
+def _ratio(value: float | None, bold: bool = False) -> str:
+    if value is None or value != value:
+        return "n/a"
+    return f"**{value:.2f}**" if bold else f"{value:.2f}"
+
+
+def _saving(value: float) -> str:
+    """A part's saving: what the row with the part off takes more than everything on."""
+    if value != value:
+        return "n/a"
+    text = f"{value:+.1f} s".replace("-", "−")
+    return text if value > 0 else f"{text} (costs more than it saves)"
+
+
+def markdown_report(results: dict[int, dict[str, Any]], targets: list[Target], info: dict[str, Any]) -> str:
+    """The run in Markdown, for the README as it is: per N the times and their ratios to stock
+    Pelican (with each fastbuild part's saving where measured) and the peak memory; then the
+    targets."""
+    load = info.get("load_average_at_start", [float("nan")])[0]
+    load_end = info.get("load_average_at_end", [float("nan")])[0]
+    articles = ",".join(str(n) for n in sorted(results))
+    lines = [
+        f"Figures from `invoke bench --articles {articles} --runs {info['runs']}` on {info['date'][:10]} "
+        f"({info['cpu_count']} CPUs, {info['cpu_model'] or 'unknown CPU'}, Python {info['python']}, "
+        f"Pelican {info['pelican']}, commit {info['git_commit'][:7]}"
+        f"{' with changes' if info.get('git_dirty') else ''}; load average {load:.2f} at the start, "
+        f"{load_end:.2f} at the end; medians of {info['runs']} alternating runs after a warm-up). A part's "
+        "saving is the time of the row with that part off minus the time with everything on.",
+    ]
+    for n, figures in sorted(results.items()):
+        plain = figures["plain"]["median_seconds"]
+        parts = figures.get("parts", {})
+        lines += [
+            "",
+            f"| N = {n} | time | × stock Pelican | saving of the part |",
+            "| --- | --- | --- | --- |",
+            f"| stock Pelican (`pelican content`, quickstart settings) | {_seconds(plain)} | 1 | |",
+        ]
+        if "site_settings" in figures:
+            row = figures["site_settings"]
+            lines.append(
+                "| plain Pelican with Networker's settings (notmyidea, no plugins, the site's URLs, "
+                f"feeds and Markdown extensions) | {_seconds(row['median_seconds'])} | "
+                f"{_ratio(row['median_ratio'])} | |"
+            )
+        lines.append(
+            "| `make build` (one reading: check, build, newsletter, search index) | "
+            f"{_seconds(figures['networker']['median_seconds'])} | "
+            f"{_ratio(figures['median_ratio'], True)} | |"
+        )
+        for part in parts.values():
+            if "make_build" in part:
+                row = part["make_build"]
+                lines.append(
+                    f"| … {part['label']} | {_seconds(row['median_seconds'])} | "
+                    f"{_ratio(row['median_ratio'])} | {_saving(row['median_saving_seconds'])} |"
+                )
+        check = figures["check"]
+        check_seconds = check["wall_seconds"] if check["exit"] == 0 else None
+        lines.append(
+            "| `invoke check` (the build's reading, stopped before writing), with start-up | "
+            f"{_seconds(check_seconds)} | "
+            f"{_ratio(None if check_seconds is None else check_seconds / plain)} | |"
+        )
+        rebuild = figures["rebuild"]
+        lines.append(
+            "| `invoke livereload` rebuild after editing one article's body (cache warm) | "
+            f"{_seconds(rebuild['median_rebuild_seconds'])} | "
+            f"{_ratio(rebuild['ratio_to_plain_cold'], True)} | |"
+        )
+        for part in parts.values():
+            if "rebuild" in part:
+                row = part["rebuild"]
+                lines.append(
+                    f"| … {part['label']} | {_seconds(row['median_rebuild_seconds'])} | "
+                    f"{_ratio(row['ratio_to_plain_cold'])} | {_saving(row['saving_seconds'])} |"
+                )
+        networker = figures["networker"]
+        plain_memory = figures["plain"]["median_peak_main_pss_mib"]
+        lines += [
+            "",
+            f"| N = {n} | peak memory (PSS) |",
+            "| --- | --- |",
+            f"| stock Pelican | {plain_memory:.0f} MiB |",
+            f"| `make build`, the build process alone | {networker['median_peak_main_pss_mib']:.0f} MiB "
+            f"({figures['memory_ratio_build_process']:.2f} ×) |",
+            "| … Pagefind, the search indexer, at its peak | "
+            f"{networker['median_peak_pagefind_pss_mib']:.0f} MiB |",
+            f"| … the whole process tree | {networker['median_peak_pss_mib']:.0f} MiB |",
+        ]
+    lines += ["", "| target (issue 15) | measured | limit | |", "| --- | --- | --- | --- |"]
+    for target in targets:
+        verdict = {True: "holds", False: "**not yet**", None: "n/a"}[target.passed]
+        value = "n/a" if target.value is None else f"{target.value:.2f}"
+        name = f"{target.name} {target.note}".rstrip()
+        lines.append(f"| {name} | {value} | {target.limit} | {verdict} |")
+    return "\n".join(lines) + "\n"
+
+
+# Seconds of each process at N = 1000 on this project's 2-core machine (the run of
+# 2026-12-02 and estimates of the rows it did not have), for the run time printed at the
+# start; each scales with N. A busy machine takes longer.
+ESTIMATE_AT_1000 = {
+    "corpus": 9.0,  # writing the corpus, when it is not cached
+    "plain": 18.0,
+    "site_settings": 22.0,
+    "networker": 20.0,
+    "make_build_variant": 24.0,
+    "in_process": 17.0,
+    "check": 6.0,
+    "newsletter": 17.0,
+    "dev_cold": 18.0,  # the cold development build and its search index
+    "dev_rebuild": 10.0,  # one rebuild and its search index
+    "dev_rebuild_variant": 20.0,  # one rebuild with a part off (most pages rendered again)
+}
+
+
+# A process's start-up (Python, imports; make and invoke for `make build`), whatever N.
+ESTIMATE_START_UP = 1.5
+
+
+def estimate_seconds(
+    articles: list[int], runs: int, extra_at: set[int], variants: list[Variant], seed: int
+) -> float:
+    """About how long the run takes: each alternated build once for the warm-up and R times,
+    the rest once; the estimate of each process at N = 1000 scaled with N, plus its start-up."""
+    cost = ESTIMATE_AT_1000
+    total = 0.0
+    for n in articles:
+        rows = ["plain", "networker"]
+        series = [cost["dev_cold"] + runs * cost["dev_rebuild"]]  # dev-rebuilds processes
+        if n in extra_at:
+            rows.append("site_settings")
+            rows += ["make_build_variant"] * sum(variant.make_build for variant in variants)
+            series += [cost["dev_cold"] + runs * cost["dev_rebuild_variant"]] * sum(
+                variant.rebuild for variant in variants
+            )
+        once = [cost["in_process"], cost["check"], cost["newsletter"], *series]
+        cached = (RESULTS / f"corpus-{n}-s{seed}-{corpus_version()}" / "complete").is_file()
+        work = (runs + 1) * sum(cost[row] for row in rows) + sum(once) + (0 if cached else cost["corpus"])
+        processes = (runs + 1) * len(rows) + len(once)
+        total += work * n / 1000 + ESTIMATE_START_UP * processes
+    return total
+
+
+def parse_extra_rows_at(value: str, articles: list[int]) -> set[int]:
+    """``--extra-rows-at``: "" (the smallest N), "all", "none", or a list of N."""
+    if value == "":
+        return {min(articles)}
+    if value == "all":
+        return set(articles)
+    if value == "none":
+        return set()
+    counts = set(parse_articles(value))
+    if not counts <= set(articles):
+        raise argparse.ArgumentTypeError(
+            f"--extra-rows-at {value}: measure these N with --articles too ({sorted(counts - set(articles))})"
+        )
+    return counts
+
+
 def machine_info(articles: list[int], runs: int, seed: int) -> dict[str, Any]:
     from importlib.metadata import version
 
@@ -603,9 +928,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--output", default=str(RESULTS / "latest.json"), help="the JSON file of figures")
     parser.add_argument("--profile", action="store_true", help="also profile one Networker build (cProfile)")
+    parser.add_argument(
+        "--extra-rows-at",
+        default="",
+        help="the N at which to measure the extra rows (plain Pelican with Networker's settings; "
+        "Networker with fastbuild and each of its parts off): a list of N, 'all' or 'none' "
+        "(default: the smallest N)",
+    )
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
+    try:
+        args.extra_rows_at = parse_extra_rows_at(args.extra_rows_at, args.articles)
+    except argparse.ArgumentTypeError as error:
+        parser.error(str(error))
     return args
 
 
@@ -615,12 +951,25 @@ def main(argv: list[str] | None = None) -> int:
     output.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
     info = machine_info(args.articles, args.runs, args.seed)
+    variants = available_variants() if args.extra_rows_at else []
+    info["extra_rows_at"] = sorted(args.extra_rows_at)
+    info["variants"] = [variant.key for variant in variants]
+    estimate = estimate_seconds(args.articles, args.runs, args.extra_rows_at, variants, args.seed)
+    extra = (
+        f"extra rows at N = {', '.join(str(n) for n in sorted(args.extra_rows_at))}: plain Pelican with "
+        "Networker's settings" + "".join(f"; {variant.label}" for variant in variants)
+        if args.extra_rows_at
+        else "no extra rows"
+    )
     print(
         f"Networker build benchmark: {info['cpu_count']} CPUs ({info['cpu_model']}), Python "
         f"{info['python']}, "
         f"Pelican {info['pelican']}, commit "
         f"{info['git_commit'][:10]}{' (modified)' if info['git_dirty'] else ''}; "
-        f"{args.runs} runs after one warm-up, alternating plain and Networker",
+        f"{args.runs} runs after one warm-up, alternating plain and Networker; {extra}.\n"
+        f"Estimated run time: about {estimate / 60:.0f} min ({estimate:.0f} s; scaled from the last "
+        f"figures on this 2-core machine when quiet; load average now {info['load_average_at_start'][0]:.1f}"
+        ", and a busy machine takes longer)",
         flush=True,
     )
 
@@ -628,30 +977,45 @@ def main(argv: list[str] | None = None) -> int:
         print(line, flush=True)
 
     results: dict[int, dict[str, Any]] = {}
+    started = time.perf_counter()
     try:
         for articles in args.articles:
             profile_file = (
                 output.with_name(f"{output.stem}-networker-{articles}.prof") if args.profile else None
             )
-            results[articles] = bench_articles(articles, args.runs, args.seed, profile_file, log)
+            results[articles] = bench_articles(
+                articles,
+                args.runs,
+                args.seed,
+                profile_file,
+                log,
+                variants if articles in args.extra_rows_at else None,
+            )
+            log(f"(N = {articles} done; {time.perf_counter() - started:.0f} s since the start)")
     except BuildFailed as error:
         print(f"\nBenchmark stopped: {error}", file=sys.stderr)
         return 1
     targets = evaluate_targets(results)
     print(format_targets(targets))
     info["load_average_at_end"] = list(os.getloadavg())
+    info["run_seconds"] = time.perf_counter() - started
+    info["estimated_seconds"] = estimate
     print(
         f"\nLoad average at start {info['load_average_at_start'][0]:.2f}, at end "
         f"{info['load_average_at_end'][0]:.2f} "
-        f"on {info['cpu_count']} CPUs (other work on the machine makes the times noisy)"
+        f"on {info['cpu_count']} CPUs (other work on the machine makes the times noisy); the run took "
+        f"{info['run_seconds']:.0f} s (estimated {estimate:.0f} s)"
     )
+    report = markdown_report(results, targets, info)
+    print("\nFor the README (Build speed):\n\n" + report)
     document = {
         "machine": info,
         "results": {str(n): figures for n, figures in sorted(results.items())},
         "targets": [asdict(target) for target in targets],
     }
     output.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    print(f"\nFigures written to {output}")
+    output.with_suffix(".md").write_text(report, encoding="utf-8")
+    print(f"Figures written to {output}, the tables to {output.with_suffix('.md')}")
     return 0
 
 
