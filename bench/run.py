@@ -1,7 +1,7 @@
 """The build benchmark: plain Pelican against Networker on one synthetic corpus (targets of issue 15).
 
     python -m bench.run --articles 1000 --runs 5 --output bench/results/latest.json [--profile]
-    invoke bench --articles 1000,5000 [--runs R] [--profile]
+    invoke bench --articles 1000,5000 [--runs R] [--profile] [--extra-rows-at N|all|none]
 
 For each N: the corpus is generated once (cached in bench/results/corpus-N-sSEED-VERSION);
 every build runs as the command a user runs, in a fresh process tree: stock Pelican as
@@ -13,8 +13,16 @@ warm-up of each, then R runs alternating plain, Networker, plain, Networker... A
 in this process reads the proportional set size (PSS) of the build process and all its
 descendants (forked rendering processes, Pagefind) every 20 ms and keeps the peak. Then: the content
 check alone, the newsletter's ``generate_output`` alone, and the development build with the
-content cache, cold and then rebuilt after changing one article. The figures go to a JSON
-file; the report and the targets of the issue (PASS/FAIL) are printed.
+content cache, cold and then rebuilt after changing one article.
+
+At the N of ``--extra-rows-at`` (default: the smallest N), the alternation also runs plain
+Pelican with Networker's settings (bench/site_settings/pelicanconf.py, a reference beside
+stock Pelican) and ``make build`` in scratch sites whose pelicanconf.py turns fastbuild, or
+one of its parts, off (VARIANTS); the development rebuild is measured again for the variants
+whose part acts there. Each part's saving is its row minus the row with everything on.
+
+The figures go to a JSON file and the tables, in Markdown for the README, beside it (.md);
+the report and the targets of the issue (PASS/FAIL) are printed.
 """
 
 from __future__ import annotations

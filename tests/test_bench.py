@@ -265,3 +265,31 @@ def test_the_extra_rows_run_at_the_smallest_n_unless_told_and_the_estimate_count
     assert estimate_seconds([1000, 5000], 3, {1000, 5000}, variants, seed=0) > full
     assert estimate_seconds([1000, 5000], 5, {1000}, variants, seed=0) > full
     assert 15 * 60 < full < 60 * 60
+
+
+def test_the_rebuild_row_of_a_variant_builds_with_its_scratch_site_s_settings(corpus, tmp_path, monkeypatch):
+    import shutil
+
+    from bench.build_one import parse_args, run
+    from bench.run import VARIANTS, scratch_site
+
+    monkeypatch.chdir(ROOT)
+    no_fastbuild = next(variant for variant in VARIANTS if variant.key == "no-fastbuild")
+    settings = {
+        "full": ROOT / "pelicanconf.py",
+        "no-fastbuild": scratch_site(corpus, tmp_path, "site-no-fastbuild", no_fastbuild.settings)
+        / "pelicanconf.py",
+    }
+    for name, settings_file in settings.items():
+        content, output, cache = (
+            tmp_path / f"{name}-content",
+            tmp_path / f"{name}-output",
+            tmp_path / f"{name}-cache",
+        )
+        shutil.copytree(corpus, content)
+        options = ["--content", str(content), "--output", str(output), "--cache", str(cache), "--runs", "1"]
+        figures = run(parse_args(["dev-rebuilds", *options, "--settings", str(settings_file)]))
+        assert figures["exit"] == 0 and len(figures["rebuild_seconds"]) == 1
+        assert (output / "pagefind").is_dir()
+        # fastbuild's render cache keeps its records beside Pelican's content cache.
+        assert (cache / "fastbuild-render.pickle").is_file() == (name == "full"), name
