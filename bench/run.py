@@ -403,17 +403,19 @@ def bench_articles(
         for row in rows:
             row.run()
         measured: dict[str, list[ProcessRun]] = {row.key: [] for row in rows}
-        header = f"{'run':>4} " + " ".join(f"{row.name + ' s':>{max(9, len(row.name) + 2)}}" for row in rows)
+
+        def width(row: Row) -> int:
+            return max(9, len(row.name) + 2)
+
+        header = f"{'run':>6} " + " ".join(f"{row.name + ' s':>{width(row)}}" for row in rows)
         log(header + f" {'ratio':>7} {'plain MiB':>10} {'networker MiB':>14}")
         for number in range(1, runs + 1):
             for row in rows:
                 measured[row.key].append(row.run())
             p, n = measured["plain"][-1], measured["networker"][-1]
-            times = " ".join(
-                f"{measured[row.key][-1].wall_seconds:>{max(9, len(row.name) + 2)}.2f}" for row in rows
-            )
+            times = " ".join(f"{measured[row.key][-1].wall_seconds:>{width(row)}.2f}" for row in rows)
             log(
-                f"{number:>4} {times} {n.wall_seconds / p.wall_seconds:>7.3f}"
+                f"{number:>6} {times} {n.wall_seconds / p.wall_seconds:>7.3f}"
                 f" {p.peak_pss_mib:>10.0f} {n.peak_pss_mib:>14.0f}"
             )
         plain, networker = measured["plain"], measured["networker"]
@@ -435,10 +437,12 @@ def bench_articles(
         }
         if extra:
             figures["site_settings"] = compared_row(measured["site_settings"], plain, networker)
+        medians = " ".join(
+            f"{median([r.wall_seconds for r in measured[row.key]]):>{width(row)}.2f}" for row in rows
+        )
         log(
-            f"median {figures['plain']['median_seconds']:>7.2f} "
-            f"{figures['networker']['median_seconds']:>12.2f}"
-            f" {figures['median_ratio']:>7.3f} {figures['plain']['median_peak_pss_mib']:>10.0f}"
+            f"median {medians} {figures['median_ratio']:>7.3f}"
+            f" {figures['plain']['median_peak_pss_mib']:>10.0f}"
             f" {figures['networker']['median_peak_pss_mib']:>14.0f}"
         )
         log(
