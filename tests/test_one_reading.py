@@ -18,6 +18,7 @@ import markdown
 import pytest
 from pelican import readers
 
+from pelican_contentkit import gfm
 from pelican_contentkit.build import build_site
 from pelican_contentkit.check import check_content
 from tests.support.site import ROOT
@@ -132,23 +133,30 @@ def test_the_production_build_reads_and_converts_each_content_file_once(tmp_path
     reads: list[str] = []
     conversions: list[str] = []
     python_markdown: list[str] = []
-    real_read_file, real_convert = readers.Readers.read_file, cmarkgfm.markdown_to_html_with_extensions
+    leaking: list[str] = []
+    real_read_file, real_convert = readers.Readers.read_file, gfm._converter()
     real_python_markdown = markdown.Markdown.convert
 
     def counting_read_file(self, base_path, path, *args, **kwargs):
         reads.append(os.path.normpath(path))
         return real_read_file(self, base_path, path, *args, **kwargs)
 
-    def counting_convert(text, *args, **kwargs):
+    def counting_convert(text, flags):
         conversions.append(text)
-        return real_convert(text, *args, **kwargs)
+        return real_convert(text, flags)
+
+    def leaking_convert(text, *args, **kwargs):
+        leaking.append(text)
+        return real_leaking_convert(text, *args, **kwargs)
 
     def counting_python_markdown(self, source):
         python_markdown.append(source)
         return real_python_markdown(self, source)
 
     monkeypatch.setattr(readers.Readers, "read_file", counting_read_file)
-    monkeypatch.setattr(cmarkgfm, "markdown_to_html_with_extensions", counting_convert)
+    real_leaking_convert = cmarkgfm.markdown_to_html_with_extensions
+    monkeypatch.setattr(gfm, "_converter", lambda: counting_convert)
+    monkeypatch.setattr(cmarkgfm, "markdown_to_html_with_extensions", leaking_convert)
     monkeypatch.setattr(markdown.Markdown, "convert", counting_python_markdown)
     # What `make build` runs: `invoke production` -> pelican_build(publishconf.py) -> build_site.
     assert build_site(ROOT / "publishconf.py", production_overrides(tmp_path)) == 0
@@ -169,8 +177,9 @@ def test_the_production_build_reads_and_converts_each_content_file_once(tmp_path
     assert sum("Your action is to start one conversation" in source for source in conversions) == 1
     assert sum("A short note." in source for source in conversions) == 1
     assert sum("Send this article to one person it would help." in source for source in conversions) == 1
-    # No second Markdown engine runs.
+    # No second Markdown engine runs, nor cmarkgfm's own conversion, which leaks.
     assert python_markdown == []
+    assert leaking == []
 
 
 def test_a_build_with_a_problem_stops_before_writing_with_the_checks_list(tmp_path):
