@@ -43,6 +43,12 @@ def when_content_pages_written(receiver: ContentPagesReceiver) -> None:
         _receivers.append(receiver)
 
 
+def stop_receiving(receiver: ContentPagesReceiver) -> None:
+    """Undo :func:`when_content_pages_written`."""
+    if receiver in _receivers:
+        _receivers.remove(receiver)
+
+
 def hold_content_pages(settings: dict[str, Any]) -> None:
     """The writer of the build with these settings writes the content pages later, and calls
     :func:`content_pages_written` when it has."""

@@ -91,7 +91,8 @@ class Indexing:
         found = False
         for page in pages:
             original = self.site / page
-            if not original.is_file():
+            # Pagefind reads only .html files (its default glob).
+            if original.suffix != ".html" or not original.is_file():
                 continue
             link = linked / page
             link.parent.mkdir(parents=True, exist_ok=True)
@@ -112,7 +113,7 @@ class Indexing:
                 self.fresh.replace(self.site / "pagefind")
             else:
                 self.log.seek(0)
-                said = " ".join(self.log.read().split()) or "no message"
+                said = _message(self.log.read())
         finally:
             self.cleanup()
         if code:
@@ -130,6 +131,14 @@ class Indexing:
         if log is not None and not log.closed:
             log.close()
         shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def _message(output: str, most: int = 600) -> str:
+    """Pagefind's message on one line: its distinct lines in order, at most ``most``
+    characters (a panic repeats itself for every file)."""
+    lines = list(dict.fromkeys(" ".join(line.split()) for line in output.splitlines()))
+    said = " ".join(line for line in lines if line) or "no message"
+    return said if len(said) <= most else said[: most - 1] + "…"
 
 
 # The build's indexing, started early: (its settings object, the run).
