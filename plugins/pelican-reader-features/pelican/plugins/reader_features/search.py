@@ -61,19 +61,19 @@ class Indexing:
         self.label = label
         self.scratch = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site.parent))
         self.fresh = self.scratch / "pagefind"
-        source = self._link(pages) if pages else None
-        self.log = (self.scratch / "pagefind.log").open("w+", encoding="utf-8")
-        command = [
-            sys.executable,
-            "-m",
-            "pagefind",
-            "--site",
-            str(source or site),
-            "--output-path",
-            str(self.fresh),
-            "--silent",
-        ]
         try:
+            source = self._link(pages) if pages else None
+            self.log = (self.scratch / "pagefind.log").open("w+", encoding="utf-8")
+            command = [
+                sys.executable,
+                "-m",
+                "pagefind",
+                "--site",
+                str(source or site),
+                "--output-path",
+                str(self.fresh),
+                "--silent",
+            ]
             # Its messages go to a file: a pipe nobody reads while the build goes on would
             # stop Pagefind once full.
             self.process = subprocess.Popen(
@@ -126,6 +126,14 @@ class Indexing:
             )
         logger.info("%s indexed %s", LOG_PREFIX, self.site / "pagefind")
 
+    def cancel(self) -> None:
+        """Kill Pagefind (if it still runs) and remove what it wrote."""
+        stages.untrack(self.process)
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        self.cleanup()
+
     def cleanup(self) -> None:
         log = getattr(self, "log", None)
         if log is not None and not log.closed:
@@ -158,9 +166,11 @@ def _site(settings: dict[str, Any]) -> tuple[Path, str]:
 
 def forget_earlier_build(generators) -> None:
     """``all_generators_finalized``: a build starts writing; an indexing left by a build
-    that stopped on the way is not this build's (``build_site`` has ended its process)."""
+    that stopped on the way (``pelican --autoreload`` goes on after a failed build) ends."""
     global _started
-    _started = None
+    started, _started = _started, None
+    if started is not None:
+        started[1].cancel()
 
 
 def content_pages_written(generator, writer=None) -> None:
