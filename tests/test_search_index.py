@@ -167,3 +167,21 @@ def test_a_pagefind_failure_after_an_early_start_fails_the_build_with_its_messag
     assert (tmp_path / "output" / "index.html").read_text() == "<p>The deployed site.</p>\n"
     assert not (tmp_path / "output.partial").exists()
     assert not list(tmp_path.glob(".pagefind-*"))
+
+
+def test_livereloads_background_indexing_indexes_the_whole_output_it_is_given(tmp_path, caplog):
+    # `invoke livereload` builds without an index and calls build_search_index(output) after.
+    settings = pelican_build(tmp_path, READER_SEARCH_INDEX=False)
+    output = Path(settings["OUTPUT_PATH"])
+    assert not (output / "pagefind").exists()
+    published = {f"/{path.parent.name}/" for path in output.glob("*/index.html")}
+
+    assert search.build_search_index(output) == 0
+
+    indexed = set(fragments(output))
+    assert indexed and indexed <= published  # the pages marked data-pagefind-body
+    assert not list(tmp_path.glob(".pagefind-*"))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert search.build_search_index(empty) == 1
+    assert "did not contain any html files" in caplog.text
