@@ -20,6 +20,7 @@ from pelican_contentkit import stages
 from pelican_contentkit.build import reset_log_deduplication
 from tests.support.processes import no_children_left
 from tests.support.site import ROOT, site_settings
+from tests.support.trees import assert_same_tree
 from tests.test_one_reading import production_overrides
 
 
@@ -75,6 +76,12 @@ def test_pagefind_starts_on_the_written_articles_and_its_index_is_whole(tmp_path
     assert search._started is None
     assert no_children_left()
     assert not list(tmp_path.glob(".pagefind-*"))  # its scratch folder is gone
+    # The same index, byte for byte, as Pagefind makes over the whole output (the theme marks
+    # only articles for the index).
+    whole = tmp_path / "whole"
+    shutil.copytree(output, whole, ignore=shutil.ignore_patterns("pagefind"))
+    search.index_site(whole)
+    assert_same_tree(output / "pagefind", whole / "pagefind")
 
 
 def test_a_site_with_its_own_save_as_settings_has_every_article_indexed(tmp_path, moment):
