@@ -89,6 +89,7 @@ def _build_locked(settings: dict[str, Any], settings_file: Path, final_output: P
     from pelican_contentkit.errors import ContentError, ContentErrors
     from pelican_contentkit.pelican_api import run_pelican
     from pelican_contentkit.problems import stop_reading
+    from pelican_contentkit.stages import end_background
 
     staged = bool(settings.get("DELETE_OUTPUT_DIRECTORY"))
     staging_output = final_output.with_name(final_output.name + ".partial") if staged else final_output
@@ -112,15 +113,18 @@ def _build_locked(settings: dict[str, Any], settings_file: Path, final_output: P
         run_pelican(settings)
         (staging_output / BUILD_STAMP).write_text(build_id + "\n", encoding="utf-8")
     except ContentErrors as errors:
+        end_background()
         _discard(staging_output, staged, folders)
         print(format_text(errors.errors), file=sys.stderr)
         print("Build stopped before writing anything.", file=sys.stderr)
         return errors.exitcode
     except ContentError as error:
+        end_background()
         _discard(staging_output, staged, folders)
         print(f"Build failed: {error}", file=sys.stderr)
         return error.exitcode
     except Exception as error:
+        end_background()
         _discard(staging_output, staged, folders)
         if isinstance(error, RuntimeError) and str(error) == PELICAN_FATAL_LOG_MESSAGE:
             # Pelican's fatal logger raised this after printing the logged error.
@@ -131,6 +135,9 @@ def _build_locked(settings: dict[str, Any], settings_file: Path, final_output: P
                 traceback.print_exception(error, file=sys.stderr)
         return 1
     finally:
+        # A process a plugin started for this build (the search index) ends with it; on a
+        # failure, before the staged output it reads is removed.
+        end_background()
         stop_reading()
 
     write_stamp(staging_output, stamp_for(settings, settings_file, started_ns))

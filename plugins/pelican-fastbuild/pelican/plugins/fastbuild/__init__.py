@@ -2,8 +2,9 @@
 
 - a rebuild renders only the pages whose inputs changed (:mod:`pelican.plugins.fastbuild.writing`),
   when Pelican's content cache is on (``CACHE_CONTENT`` / ``LOAD_CONTENT_CACHE``);
-- otherwise pages are rendered on every core once every generator has written
-  (:mod:`pelican.plugins.fastbuild.rendering`).
+- otherwise pages are rendered on every core: the articles and pages as soon as the pages
+  generator has written (``page_writer_finalized``; the search index starts on them), the
+  rest once every generator has written (:mod:`pelican.plugins.fastbuild.rendering`).
 
 All produce byte for byte what a plain sequential cold build produces; the tests hold
 them to it. Settings: ``FASTBUILD_*`` (:mod:`pelican.plugins.fastbuild.settings`). Every use of
@@ -19,4 +20,5 @@ from . import handlers
 def register():
     signals.get_generators.connect(handlers.begin_build)
     signals.get_writer.connect(handlers.provide_writer)
+    signals.page_writer_finalized.connect(handlers.content_pages_kept)
     signals.finalized.connect(handlers.end_build)

@@ -47,6 +47,13 @@ def provide_writer(pelican_object) -> type | None:
     return writing.writer_class(pelican_object) if _runs(pelican_object.settings) else None
 
 
+def content_pages_kept(generator, writer=None) -> None:
+    """``page_writer_finalized``: render the kept articles and pages first."""
+    build = _build
+    if build is not None and build.on and build.settings is generator.settings:
+        writing.render_content_pages(generator, writer)
+
+
 def end_build(pelican_object) -> None:
     """``finalized``: render what was kept for the end, keep the render cache."""
     global _build

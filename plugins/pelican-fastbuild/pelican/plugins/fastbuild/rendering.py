@@ -4,9 +4,11 @@ Pelican renders one page after the other, about a third of a cold build. With
 ``FASTBUILD_WORKERS`` above 1 (and the render cache not in use), the writer does what
 Pelican does for each page (its bookkeeping, the ``content_written`` signal) but keeps
 the rendering for later: a :class:`PageJob` with the template, the page's context and
-where it goes. When every generator has written, :func:`render_jobs` forks the build
-process (each child sees the finished site as it is, no copying) and the processes
-render and write their share of the pages; the build process takes the first share.
+where it goes. The articles' and pages' own files are rendered as soon as the pages
+generator has written (``page_writer_finalized``, so that the search index can start on
+them), the rest when every generator has written: each time :func:`render_jobs` forks the
+build process (each child sees the site as it is, no copying) and the processes render and
+write their share of the pages; the build process takes the first share.
 
 The output is byte for byte what Pelican writes: each page is rendered from the same
 context, with the shared ``localsiteurl`` (which Pelican's writer sets before each page and

@@ -51,6 +51,7 @@ from pelican.utils import sanitised_join
 
 from pelican_contentkit.build import BUILD_SETTING
 from pelican_contentkit.problems import gate as content_gate
+from pelican_contentkit.stages import content_page_paths, content_pages_written, hold_content_pages
 
 from . import compat
 from .fingerprint import Fingerprinter, Unstable, body_digest, content_key, digest_of
@@ -69,6 +70,7 @@ CONTEXT_KEYS_LEFT_OUT = frozenset({compat.LOCAL_SITEURL, "output_file", "static_
 # Mappings Pelican fills in file-system order, which differs from run to run: taken sorted.
 CONTEXT_KEYS_UNORDERED = frozenset({"generated_content", "static_content"})
 LIBRARIES = ("pelican", "jinja2", "markdown", "cmarkgfm", "markupsafe")
+_UNSET = object()
 
 
 @dataclass(frozen=True)
@@ -369,10 +371,31 @@ class FastWriter(compat.Writer):
         for job in pending:
             render_job(job)
 
-    def render_kept_pages(self) -> None:
-        """Render every page kept for the end, on every core."""
-        jobs, self.jobs = self.jobs, []
+    def render_kept_pages(self, paths: set[str] | None = None) -> None:
+        """Render every page kept for the end (only those going to ``paths``, when given), on
+        every core."""
+        if paths is None:
+            jobs, self.jobs = self.jobs, []
+        else:
+            jobs = [job for job in self.jobs if job.path in paths]
+            self.jobs = [job for job in self.jobs if job.path not in paths]
         render_jobs(jobs, self.processes)
+
+    def render_content_pages(self, context: dict[str, Any]) -> None:
+        """Render the articles and pages kept so far (every article's and page's own file,
+        :func:`pelican_contentkit.stages.content_page_paths`) now, before the rest; the
+        shared context's ``localsiteurl`` is left as Pelican's writer left it."""
+        paths = {sanitised_join(self.output_path, path) for path in content_page_paths(context)}
+        contexts = {id(job.context): job.context for job in self.jobs if job.path in paths}
+        before = {key: shared.get(compat.LOCAL_SITEURL, _UNSET) for key, shared in contexts.items()}
+        try:
+            self.render_kept_pages(paths)
+        finally:
+            for key, shared in contexts.items():
+                if before[key] is _UNSET:
+                    shared.pop(compat.LOCAL_SITEURL, None)
+                else:
+                    shared[compat.LOCAL_SITEURL] = before[key]
 
 
 class RenderKeptPages(Generator):
@@ -401,8 +424,19 @@ def writer_class(pelican_object):
         pelican_object.fastbuild_render_cache = cache
         return type("FastWriter", (FastWriter,), {"render_cache": cache, "created": created})
     if options.workers > 1:
+        # The articles and pages are rendered at page_writer_finalized (render_content_pages).
+        hold_content_pages(settings)
         return type("FastWriter", (FastWriter,), {"processes": options.workers, "created": created})
     return None
+
+
+def render_content_pages(generator, writer) -> None:
+    """``page_writer_finalized``: with pages kept for the end, render the articles and pages
+    first, now, and say they are written (:mod:`pelican_contentkit.stages`: the search index
+    starts on them while the rest of the site renders)."""
+    if isinstance(writer, FastWriter) and writer.render_cache is None and writer.processes > 1:
+        writer.render_content_pages(generator.context)
+        content_pages_written(generator.settings, generator.context)
 
 
 def finish_build(pelican_object) -> None:
@@ -424,4 +458,12 @@ def save_render_cache(pelican_object) -> None:
         pelican_object.fastbuild_render_counts = {"rendered": cache.rendered, "kept": cache.reused}
 
 
-__all__ = ["FastWriter", "PageRecord", "RenderCache", "RenderKeptPages", "finish_build", "writer_class"]
+__all__ = [
+    "FastWriter",
+    "PageRecord",
+    "RenderCache",
+    "RenderKeptPages",
+    "finish_build",
+    "render_content_pages",
+    "writer_class",
+]

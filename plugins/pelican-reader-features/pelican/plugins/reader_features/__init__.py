@@ -8,19 +8,20 @@
 - pelican-sitemap's index pages are dated by the newest article, not the build's clock, and
   its state is reset at the start of every build (a failed build left it stuck);
 - RSS items' ``tag:`` guids say ``isPermaLink="false"`` (:mod:`.feeds`);
-- the built site is indexed for search with Pagefind at ``finalized`` (:mod:`.search`;
-  ``READER_SEARCH_INDEX = False`` turns it off).
+- the articles and pages are indexed for search with Pagefind, in the background from the
+  moment they are written, joined at ``finalized`` (:mod:`.search`; ``READER_SEARCH_INDEX =
+  False`` turns it off).
 
 See "The reader's site" in README.md.
 """
 
 from pelican import signals
 
+from pelican_contentkit import stages
 from pelican_contentkit.outputs import declare_outputs
 
-from . import handlers
+from . import handlers, search
 from .feeds import mark_rss_guids_not_permalinks
-from .search import index_built_site
 
 
 def register():
@@ -30,4 +31,7 @@ def register():
     signals.article_generator_finalized.connect(handlers.attach_to_articles)
     signals.all_generators_finalized.connect(handlers.stamp_sitemap_index_pages)
     signals.feed_generated.connect(mark_rss_guids_not_permalinks)
-    signals.finalized.connect(index_built_site)
+    signals.all_generators_finalized.connect(search.forget_earlier_build)
+    signals.page_writer_finalized.connect(search.content_pages_written)
+    stages.when_content_pages_written(search.start_indexing)
+    signals.finalized.connect(search.index_built_site)
