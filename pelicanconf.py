@@ -106,6 +106,10 @@ PLUGINS = [
 # The newsletter signup form posts to Mailchimp's embedded-form action URL (Audience >
 # Signup forms > Embedded forms). Empty: no form; the Subscribe page points to the feeds.
 READER_SUBSCRIBE_FORM_ACTION = os.environ.get("NETWORKER_SUBSCRIBE_ACTION", "")
+# Pelican's Jinja options, plus auto_reload off: every build makes its environments afresh, so
+# a template is never stale within one, and Jinja need not check each template's file time
+# again at every {% include %} and {% extends %} of every page.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "auto_reload": False}
 # The theme's templates are autoescaped: whatever an author wrote as text (a title, a
 # category, a summary's plain text) is escaped for the element or attribute it lands in.
 READER_AUTOESCAPE_THEME = True

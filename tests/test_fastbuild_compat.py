@@ -1,6 +1,8 @@
 """fastbuild's compatibility module (fastbuild.compat): the Pelican internals it relies on are
 there, on any other Pelican fastbuild is off and the build is plain Pelican's, and its patch of
-``Content.get_content`` never outlives the page being rendered, whether the build succeeds or not."""
+``Content.get_content`` never outlives the page being rendered, whether the build succeeds or not;
+its memoized ``Content.url`` and ``save_as`` last from ``get_writer`` to ``finalized`` (or to the next
+build's start after a build that raised) and change no byte of the output."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import pytest
 from pelican import Pelican
 from pelican.contents import Article, Content, Page
 from pelican.readers import Readers
+from pelican.urlwrappers import URLWrapper
 from pelican.utils import memoized
 from pelican.writers import Writer
 
@@ -25,6 +28,11 @@ from tests.support.site import ROOT, site_settings, write_files
 from tests.support.trees import assert_same_tree
 
 PELICANS_OWN_GET_CONTENT = Content.__dict__["get_content"]
+PELICANS_OWN_URLS = {
+    (base, name): base.__dict__[name]
+    for base in compat.MEMOIZED_CLASSES
+    for name in compat.MEMOIZED_PROPERTIES
+}
 RENDER_RECORDS = "fastbuild-render.pickle"
 
 TINY_SITE = {
@@ -285,3 +293,139 @@ def test_plugins_that_load_fastbuild():
     assert handlers.listed(None)  # Pelican loads every installed namespace plugin
     assert not handlers.listed([])
     assert not handlers.listed(["sitemap", "fastbuild_extra"])
+
+
+# ---------------------------------------------------------------- memoized URLs
+
+
+def pelicans_own_urls() -> bool:
+    return all(base.__dict__[name] is own for (base, name), own in PELICANS_OWN_URLS.items())
+
+
+def test_the_url_properties_are_pelicans_as_fastbuild_memoizes_them():
+    assert set(compat.MEMOIZED_CLASSES) == {Content, URLWrapper}
+    assert all(isinstance(own, property) for own in PELICANS_OWN_URLS.values())
+    for base, subclasses in compat.MEMOIZED_CLASSES.items():
+        assert all(issubclass(cls, base) for cls in subclasses)
+        assert not any(name in cls.__dict__ for cls in subclasses for name in compat.MEMOIZED_PROPERTIES)
+
+
+def test_memoized_urls_are_worked_out_once_and_pelicans_come_back(tmp_path):
+    write_files(tmp_path / "content", TINY_SITE)
+    settings = site_settings(tmp_path)
+    context = {compat.LOCAL_SITEURL: "", "generated_content": {}, "static_content": {}}
+    article = Readers(settings).read_file(
+        str(tmp_path / "content"), "articles/first.md", content_class=Article, context=context
+    )
+    category = article.category
+    forget = compat.memoize_urls()
+    try:
+        assert not pelicans_own_urls()
+        assert (article.url, article.save_as) == ("first-article/", "first-article/index.html")
+        assert category.url == "category/giving-first/"
+        article.slug = "changed"  # never done while pages are written: the kept URLs stay
+        category.name = "Changed"
+        assert (article.url, category.url) == ("first-article/", "category/giving-first/")
+    finally:
+        forget()
+    assert pelicans_own_urls()
+    assert (article.url, article.save_as) == ("changed/", "changed/index.html")
+    assert category.url == "category/changed/"
+
+
+SEEN_URL_PROPERTIES: list[bool] = []
+
+
+def note_url_properties() -> str:
+    """A Jinja global that writes nothing and notes whether Pelican's own ``Content.url`` and
+    ``save_as`` are in place while a template renders."""
+    SEEN_URL_PROPERTIES.append(pelicans_own_urls())
+    return ""
+
+
+@pytest.fixture
+def url_properties_seen():
+    SEEN_URL_PROPERTIES.clear()
+    globals_ = {"note_url_properties": note_url_properties, "note_get_content": note_get_content}
+    yield SEEN_URL_PROPERTIES, {"JINJA_GLOBALS": globals_}
+    SEEN_URL_PROPERTIES.clear()
+
+
+def theme_noting_urls(tmp_path: Path, broken: bool) -> Path:
+    theme = copy_theme(tmp_path, broken=broken)
+    article = theme / "templates" / "article.html"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(
+        text.replace("{% block content %}", "{% block content %}{{ note_url_properties() }}", 1)
+    )
+    return theme
+
+
+@pytest.mark.parametrize(
+    "writer",
+    [{"CACHE_CONTENT": True}, {"FASTBUILD_WORKERS": 2}, {"FASTBUILD_WORKERS": 1}],
+    ids=["render cache", "rendering kept for the end", "pelican's writer"],
+)
+def test_urls_are_memoized_only_while_pages_are_written(tmp_path, url_properties_seen, writer):
+    seen, jinja = url_properties_seen
+    write_files(tmp_path / "content", TINY_SITE)
+    theme = theme_noting_urls(tmp_path, broken=False)
+    run_build(tmp_path, "fast", fastbuild=True, THEME=str(theme), **writer, **jinja)
+    assert len(seen) == 2 and not any(seen)  # memoized on both article pages
+    assert pelicans_own_urls()
+
+    seen.clear()
+    run_build(tmp_path, "plain", fastbuild=False, THEME=str(theme), **jinja)
+    assert len(seen) == 2 and all(seen)
+    assert_same_tree(tmp_path / "plain", tmp_path / "fast")
+
+
+def test_after_a_build_that_raised_the_next_build_has_pelicans_urls(tmp_path, url_properties_seen):
+    seen, jinja = url_properties_seen
+    write_files(tmp_path / "content", TINY_SITE)
+    theme = theme_noting_urls(tmp_path, broken=True)
+    with pytest.raises(Exception, match="no_such"):
+        run_build(tmp_path, "failed", fastbuild=True, FASTBUILD_WORKERS=1, THEME=str(theme), **jinja)
+
+    theme_noting_urls(tmp_path, broken=False)
+    seen.clear()
+    run_build(tmp_path, "plain", fastbuild=False, THEME=str(theme), **jinja)
+    assert len(seen) == 2 and all(seen)
+    assert pelicans_own_urls()
+
+
+ATTACHED_SITE = {
+    **TINY_SITE,
+    "articles/with-files.md": """
+        Title: With files
+        Date: 2026-09-06 08:00
+        Category: Giving First
+        Summary: Files attached to an article and linked from another.
+
+        The [attached file]({attach}files/notes.txt), a [static one]({static}/images/logo.txt),
+        and [the first article]({filename}first.md).
+        """,
+    "articles/files/notes.txt": "Notes kept beside the article.\n",
+    "images/logo.txt": "A static file.\n",
+    "pages/links.md": """
+        Title: Links
+
+        The [static file]({static}/images/logo.txt) from a page, and
+        [the files article]({filename}/articles/with-files.md).
+        """,
+}
+
+
+@pytest.mark.parametrize(
+    "writer",
+    [{"CACHE_CONTENT": True}, {"FASTBUILD_WORKERS": 2}, {"FASTBUILD_WORKERS": 1}],
+    ids=["render cache", "rendering kept for the end", "pelican's writer"],
+)
+def test_static_files_linked_from_bodies_land_where_pelican_puts_them(tmp_path, writer):
+    """A static file's URL is never memoized (``{attach}`` may move one while the body that links
+    to it renders): every link and copy is where plain Pelican puts it."""
+    write_files(tmp_path / "content", ATTACHED_SITE)
+    options = {"STATIC_PATHS": ["images", "articles/files"], **writer}
+    run_build(tmp_path, "plain", fastbuild=False, **options)
+    run_build(tmp_path, "fast", fastbuild=True, **options)
+    assert_same_tree(tmp_path / "plain", tmp_path / "fast")

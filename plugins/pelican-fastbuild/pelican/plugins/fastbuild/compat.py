@@ -7,6 +7,12 @@ touches them: it calls the functions and classes here. What they rely on:
 - ``Content.get_content(self, siteurl)``: the one way Pelican hands out a body (summaries
   made from content included). :func:`watching_bodies` wraps it for the length of one
   page's rendering, and puts the original back however the rendering ends.
+- ``Content.url`` and ``Content.save_as``, and those of ``URLWrapper`` (categories, tags,
+  authors): properties that Pelican works out again at every read (the URL setting
+  formatted from the fields; for content, its source path made relative too).
+  :func:`memoize_urls` replaces them while pages are written and puts them back when the
+  build's writing ends (``Static`` files are left out: ``attach_to`` moves one while the
+  bodies that link to it render).
 - ``Content._content`` (the body as read, before link rewriting; :func:`raw_body`) and
   ``Content._context`` (the shared context a content object holds;
   :data:`CONTENT_INTERNAL_FIELDS`, left out of fingerprints).
@@ -37,7 +43,8 @@ from typing import Any
 
 import pelican
 from pelican import writers as pelican_writers
-from pelican.contents import Article, Content, Page
+from pelican.contents import Article, Content, Page, Static
+from pelican.urlwrappers import Author, Category, Tag, URLWrapper
 
 # The Pelican releases fastbuild was tested with, byte for byte against plain Pelican.
 TESTED_PELICAN_VERSIONS = ("4.12.0",)
@@ -46,6 +53,11 @@ TESTED_PELICAN_VERSIONS = ("4.12.0",)
 CONTENT_INTERNAL_FIELDS = frozenset({"_content", "_context"})
 # The context entry Pelican's writer sets before each page, read by Content.get_siteurl().
 LOCAL_SITEURL = "localsiteurl"
+
+# The properties memoized while pages are written (memoize_urls), on these classes; their
+# subclasses must not have their own.
+MEMOIZED_PROPERTIES = ("url", "save_as")
+MEMOIZED_CLASSES = {Content: (Article, Page), URLWrapper: (Category, Tag, Author)}
 
 # Digests of the Pelican code that fastbuild copies or overrides, as in the tested releases.
 COPIED_SOURCES = {
@@ -102,6 +114,15 @@ def missing_internals() -> list[str]:
         for cls in (Article, Page)
         if "get_content" in cls.__dict__
     ]
+    for base, subclasses in MEMOIZED_CLASSES.items():
+        for name in MEMOIZED_PROPERTIES:
+            if not isinstance(base.__dict__.get(name), property):
+                problems.append(f"{base.__module__}.{base.__name__}.{name} is not a property")
+            problems += [
+                f"{cls.__module__}.{cls.__name__} has its own {name}"
+                for cls in subclasses
+                if name in cls.__dict__
+            ]
     problems += _content_probe() + _writer_probe() + _changed_copies()
     return problems
 
@@ -198,6 +219,49 @@ def watching_bodies(watch: Callable[[Content], None]) -> Iterator[None]:
         yield
     finally:
         Content.get_content = original  # type: ignore[method-assign]
+
+
+def memoize_urls() -> Callable[[], None]:
+    """From now on, the ``url`` and ``save_as`` of each article, page, category, tag and
+    author are worked out once and kept; the function returned puts Pelican's properties
+    back and forgets what was kept.
+
+    Pelican works a URL out again at every read, from the object's fields and settings, and
+    the pages of a site read each article's many times (its own page, every list, feed and
+    related-articles box it is in). Call it only once no field changes any more, when the
+    build's pages are written (fastbuild's writer assumes as much, and the tests compare
+    whole output trees with Pelican's), and call what it returns when they are written.
+    ``Static`` files are worked out each time: ``Static.attach_to`` changes one's URL while
+    a body that links to it renders."""
+    originals = {
+        (base, name): base.__dict__[name] for base in MEMOIZED_CLASSES for name in MEMOIZED_PROPERTIES
+    }
+    kept: dict[tuple[str, int], tuple[object, str]] = {}  # the object is kept: its id stays its own
+
+    def memoized(name: str, original: property) -> property:
+        work_out = original.fget
+        assert work_out is not None  # missing_internals checked it is a property
+
+        def get(self: Any) -> str:
+            if isinstance(self, Static):
+                return str(work_out(self))
+            key = (name, id(self))
+            found = kept.get(key)
+            if found is None:
+                found = kept[key] = (self, work_out(self))
+            return found[1]
+
+        return property(get, doc=original.__doc__)
+
+    for (base, name), original in originals.items():
+        setattr(base, name, memoized(name, original))
+
+    def undo() -> None:
+        for (base, name), original in originals.items():
+            setattr(base, name, original)
+        kept.clear()
+
+    return undo
 
 
 # ---------------------------------------------------------------- the writer

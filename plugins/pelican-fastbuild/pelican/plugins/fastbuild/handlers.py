@@ -11,13 +11,17 @@ There fastbuild decides, once for the build, whether it runs:
   (:func:`pelican.plugins.fastbuild.compat.unsupported_reason`); on any other, it logs one
   warning naming the version and the build is plain Pelican's.
 
-fastbuild's one patch of a Pelican class lives only while a page renders
-(:func:`pelican.plugins.fastbuild.compat.watching_bodies`).
+fastbuild patches Pelican's content class only while pages are written: the body watch
+for the length of one page (:func:`pelican.plugins.fastbuild.compat.watching_bodies`), and
+the memoized ``url`` and ``save_as`` (:func:`pelican.plugins.fastbuild.compat.memoize_urls`)
+from ``get_writer`` (every generator's context is complete, the content check has passed)
+to ``finalized``, or to the next build's start when a build raised before ``finalized``.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +39,8 @@ class Build:
 
 
 _build: Build | None = None
+# Puts Pelican's Content.url and save_as back (compat.memoize_urls), while pages are written.
+_forget_urls: Callable[[], None] | None = None
 
 
 def begin_build(pelican_object) -> type | None:
@@ -43,8 +49,15 @@ def begin_build(pelican_object) -> type | None:
 
 
 def provide_writer(pelican_object) -> type | None:
-    """``get_writer``."""
-    return writing.writer_class(pelican_object) if _runs(pelican_object.settings) else None
+    """``get_writer``: fastbuild's writer (the content check's gate first); URLs memoized
+    from here to ``finalized``."""
+    global _forget_urls
+    if not _runs(pelican_object.settings):
+        return None
+    writer = writing.writer_class(pelican_object)
+    _stop_memoizing_urls()
+    _forget_urls = compat.memoize_urls()
+    return writer
 
 
 def content_pages_kept(generator, writer=None) -> None:
@@ -63,6 +76,14 @@ def end_build(pelican_object) -> None:
             writing.finish_build(pelican_object)
     finally:
         _build = None
+        _stop_memoizing_urls()
+
+
+def _stop_memoizing_urls() -> None:
+    global _forget_urls
+    if _forget_urls is not None:
+        forget, _forget_urls = _forget_urls, None
+        forget()
 
 
 def listed(plugins: Any) -> bool:
@@ -75,6 +96,7 @@ def listed(plugins: Any) -> bool:
 
 def _begin(settings: dict[str, Any]) -> Build:
     global _build
+    _stop_memoizing_urls()  # left on by a build that raised before finalized
     on = listed(settings.get("PLUGINS")) and _supported()
     _build = Build(settings, on)
     return _build

@@ -13,7 +13,7 @@ from pelican_contentkit.outputs import PlannedOutput
 from pelican_contentkit.templates import autoescape_folder
 from pelican_contentkit.text import reading_minutes
 
-from .meta import blog_posting, json_ld_script, meta_description, plain_text
+from .meta import blog_posting, json_ld_script, meta_description, plain_text, striptags
 from .navigation import ArticleFacts, neighbours, related_all
 from .settings import plugin_settings
 from .share import share_links
@@ -24,9 +24,9 @@ LOG_PREFIX = "[reader]"
 
 
 def add_template_helpers(generator) -> None:
-    """``generator_init``: the ``meta_description`` filter and the signup form, for every
-    template; the theme's templates autoescaped when READER_AUTOESCAPE_THEME says they are
-    written for it."""
+    """``generator_init``: the ``meta_description`` and ``striptags`` filters and the signup
+    form, for every template; the theme's templates autoescaped when READER_AUTOESCAPE_THEME
+    says they are written for it."""
     settings = plugin_settings(generator.settings)
     if settings.autoescape_theme:
         folders = [
@@ -38,6 +38,7 @@ def add_template_helpers(generator) -> None:
     generator.env.filters["meta_description"] = functools.partial(
         meta_description, max_length=settings.description_length
     )
+    generator.env.filters["striptags"] = striptags  # Jinja's, kept per text
     generator.context["SUBSCRIBE_FORM"] = subscribe_form(settings.subscribe_form_action)
 
 

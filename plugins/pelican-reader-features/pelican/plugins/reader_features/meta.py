@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -28,8 +29,28 @@ def plain_text(markup: str) -> str:
     return _SPACE.sub(" ", html.unescape(text)).strip()
 
 
+def striptags(value: Any) -> str:
+    """Jinja's ``striptags`` filter (comments and tags removed, entities decoded, white space
+    made one space), kept per text: a list page strips the summary of every article it
+    shows, and every page the site's name, the same texts again and again."""
+    if hasattr(value, "__html__"):
+        value = value.__html__()
+    return _stripped(str(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _stripped(markup: str) -> str:
+    return Markup(markup).striptags()
+
+
 def meta_description(markup: str, max_length: int = 160) -> str:
-    """A plain-text description of at most ``max_length`` characters, cut at a word with "…"."""
+    """A plain-text description of at most ``max_length`` characters, cut at a word with "…"
+    (kept per text: an article's page asks twice, its share links once more)."""
+    return _description(markup or "", max_length)
+
+
+@functools.lru_cache(maxsize=4096)
+def _description(markup: str, max_length: int) -> str:
     text = plain_text(markup)
     if len(text) <= max_length:
         return text
