@@ -215,6 +215,36 @@ def python_markdown_site(tmp_path_factory):
     )
 
 
+@pytest.mark.parametrize(
+    ("value", "read_here"),
+    [
+        ("2023-03-18 20:30", True),
+        ("2023-03-18", True),
+        ("2023-03-18 20:30:15", True),
+        ("2023-03-18T20:30", True),
+        ("2024-02-29 23:59:59", True),
+        ("0001-01-01", True),
+        # Left to Pelican, which reads them or says they are not dates.
+        ("2023-3-18", False),
+        ("2023-03-18 20:30+01:00", False),
+        ("2023-03-18  20:30", False),
+        ("2023-02-30", False),
+        ("2023-03-18 24:00", False),
+        ("2023-13-01", False),
+        ("March 18, 2023", False),
+    ],
+)
+def test_the_readers_dates_are_the_ones_pelican_reads(value, read_here):
+    from pelican.plugins.gfm_reader.reader import iso_date
+    from pelican.utils import get_date
+
+    ours = iso_date(value)
+    assert (ours is not None) == read_here
+    if read_here:
+        pelicans = get_date(value)
+        assert (ours, type(ours), ours.tzinfo) == (pelicans, type(pelicans), pelicans.tzinfo)
+
+
 def test_the_body_is_github_flavoured_markdown(site):
     body = soup(site / "features/index.html")
     assert [h["id"] for h in body.find_all("h2") if h.get_text() == "Getting started"] == [
