@@ -41,16 +41,33 @@ def site_label(path: str | Path, settings: Mapping[str, Any]) -> str:
     return str(path)
 
 
-@functools.lru_cache(maxsize=65536)
 def real_path(path: str) -> str:
-    """``os.path.realpath(path)``, asked once per build (:func:`forget_real_paths` at its
-    start): the reading and the checks ask it several times for every file."""
+    """``os.path.realpath(path)``, asked once per build for an absolute path
+    (:func:`forget_real_paths` at its start): the reading and the checks ask it several
+    times for every file."""
+    return _real_absolute_path(path) if os.path.isabs(path) else os.path.realpath(path)
+
+
+@functools.lru_cache(maxsize=65536)
+def _real_absolute_path(path: str) -> str:
     return os.path.realpath(path)
 
 
 def forget_real_paths() -> None:
     """A new build: links may have changed since the last one in this process."""
-    real_path.cache_clear()
+    _real_absolute_path.cache_clear()
+
+
+def resolved_label(path: str | Path, root: str | Path) -> str:
+    """``Path(path).resolve().relative_to(Path(root).resolve()).as_posix()``, in strings, or
+    ``path`` as given when it is not under ``root``."""
+    resolved, base = real_path(os.fspath(path)), real_path(os.fspath(root))
+    if resolved == base:
+        return "."
+    within = base if base.endswith(os.sep) else base + os.sep
+    if resolved.startswith(within):
+        return resolved[len(within) :].replace(os.sep, "/")
+    return str(Path(path))
 
 
 def site_path(value: str | Path, settings: Mapping[str, Any]) -> Path:

@@ -20,7 +20,7 @@ from pelican_contentkit.links import absolute_links, link_problems, static_links
 from pelican_contentkit.markup import html_to_text, inline_html
 from pelican_contentkit.months import month_of
 from pelican_contentkit.outputs import PlannedOutput
-from pelican_contentkit.paths import site_path, site_root
+from pelican_contentkit.paths import resolved_label, site_path, site_root
 from pelican_contentkit.problems import field_line, raw_text, report
 
 from .insertion import (
@@ -194,11 +194,7 @@ def _month(article) -> str:
 
 
 def _article_facts(article, label_root: Path) -> ArticleFacts:
-    source = Path(article.source_path)
-    try:
-        label = source.resolve().relative_to(label_root.resolve()).as_posix()
-    except ValueError:
-        label = str(source)
+    label = resolved_label(article.source_path, label_root)
     return ArticleFacts(
         key=label,
         slug=article.slug,
