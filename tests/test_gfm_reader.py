@@ -84,6 +84,20 @@ def test_braces_elsewhere_in_an_address_stay_encoded():
     assert 'href="https://example.org/%7Bx%7D"' in gfm.to_html("[a](https://example.org/{x})")
 
 
+def test_placeholders_only_in_href_and_src_in_any_case():
+    rendered = gfm._ESCAPED_PLACEHOLDER.sub(
+        gfm._placeholder,
+        '<a HREF="%7bfilename%7dx.md" data-href="%7Bfilename%7Dy.md">'
+        '<img\tsrc="%7Cstatic%7C/a.png" alt="%7Bstatic%7D">'
+        '<a href= "%7Bfilename%7Dz.md" xsrc="%7Bstatic%7D">',
+    )
+    assert rendered == (
+        '<a HREF="{filename}x.md" data-href="%7Bfilename%7Dy.md">'
+        '<img\tsrc="|static|/a.png" alt="%7Bstatic%7D">'
+        '<a href= "%7Bfilename%7Dz.md" xsrc="%7Bstatic%7D">'
+    )
+
+
 def test_merge_tags_survive_when_asked_to():
     text = "Hello *|FNAME|*, [unsubscribe](*|UNSUB|*) or `*|ARCHIVE|*`; *emphasis* stays."
     kept = gfm.to_html(text, gfm.GfmOptions(keep_merge_tags=True))
