@@ -110,6 +110,7 @@ def check_generators(generators: Sequence[Any]) -> None:
         return
     _is_file.cache_clear()
     _folder_in.cache_clear()
+    _link_verdict.cache_clear()
     context = generators[0].context
     found = ledger_module.ledger(context)
     if found is None or not found.open:
@@ -612,20 +613,27 @@ def body_problems(source: Source, content: Path, body_html: str) -> list[Content
 
 def link_problem(tag: str, target: str, source: Source, content: Path) -> tuple[str, str | None] | None:
     """(what is wrong, fix or None to suggest a close file) for one link or image target."""
+    return _link_verdict(tag, target, str(source.path.parent), content)
+
+
+@functools.lru_cache(maxsize=16384)
+def _link_verdict(tag: str, target: str, folder: str, content: Path) -> tuple[str, str | None] | None:
+    """:func:`link_problem` for a link in a file of ``folder``: many files link the same
+    targets. Cleared for each check, as :func:`_is_file`."""
     if not target or target.startswith(("#", "mailto:", "tel:", "https://", "http://")):
         return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
     match = LINK_PLACEHOLDER.match(target)
-    if match:
+    if match:  # it starts with { or |: no scheme, no host for urlsplit to find
         kind = match.group(1) or match.group(2)
         path = unquote(urlsplit(match.group(3)).path)
         if not path:
             return None
-        resolved = _resolved(str(content), str(source.path.parent), path)
+        resolved = _resolved(str(content), folder, path)
         if resolved is None or not _is_file(resolved):
             return f"{{{kind}}}{path}: there is no such file in {content.name}/", None
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
         return None
     path = unquote(parts.path)
     # Every Markdown suffix starts ".m": most targets are not looked at as paths.
