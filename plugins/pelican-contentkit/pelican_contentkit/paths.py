@@ -50,7 +50,12 @@ def real_path(path: str) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def _real_absolute_path(path: str) -> str:
-    return os.path.realpath(path)
+    # A file that is no link is where its folder really is: one lstat, not one per folder of
+    # its path (the folders are asked once, for all the files in them).
+    folder, name = os.path.split(path)
+    if name in ("", ".", "..") or folder == path or os.path.islink(path):
+        return os.path.realpath(path)
+    return os.path.join(_real_absolute_path(folder), name)
 
 
 def forget_real_paths() -> None:
