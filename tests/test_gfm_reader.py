@@ -84,6 +84,20 @@ def test_braces_elsewhere_in_an_address_stay_encoded():
     assert 'href="https://example.org/%7Bx%7D"' in gfm.to_html("[a](https://example.org/{x})")
 
 
+def test_placeholders_only_in_href_and_src_in_any_case():
+    rendered = gfm._ESCAPED_PLACEHOLDER.sub(
+        gfm._placeholder,
+        '<a HREF="%7bfilename%7dx.md" data-href="%7Bfilename%7Dy.md">'
+        '<img\tsrc="%7Cstatic%7C/a.png" alt="%7Bstatic%7D">'
+        '<a href= "%7Bfilename%7Dz.md" xsrc="%7Bstatic%7D">',
+    )
+    assert rendered == (
+        '<a HREF="{filename}x.md" data-href="%7Bfilename%7Dy.md">'
+        '<img\tsrc="|static|/a.png" alt="%7Bstatic%7D">'
+        '<a href= "%7Bfilename%7Dz.md" xsrc="%7Bstatic%7D">'
+    )
+
+
 def test_merge_tags_survive_when_asked_to():
     text = "Hello *|FNAME|*, [unsubscribe](*|UNSUB|*) or `*|ARCHIVE|*`; *emphasis* stays."
     kept = gfm.to_html(text, gfm.GfmOptions(keep_merge_tags=True))
@@ -213,6 +227,36 @@ def python_markdown_site(tmp_path_factory):
         {**SITE, "articles/features.md": one_line.replace("alpha,\n        beta", "alpha, beta")},
         GFM_READER_ENABLED=False,
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "read_here"),
+    [
+        ("2023-03-18 20:30", True),
+        ("2023-03-18", True),
+        ("2023-03-18 20:30:15", True),
+        ("2023-03-18T20:30", True),
+        ("2024-02-29 23:59:59", True),
+        ("0001-01-01", True),
+        # Left to Pelican, which reads them or says they are not dates.
+        ("2023-3-18", False),
+        ("2023-03-18 20:30+01:00", False),
+        ("2023-03-18  20:30", False),
+        ("2023-02-30", False),
+        ("2023-03-18 24:00", False),
+        ("2023-13-01", False),
+        ("March 18, 2023", False),
+    ],
+)
+def test_the_readers_dates_are_the_ones_pelican_reads(value, read_here):
+    from pelican.plugins.gfm_reader.reader import iso_date
+    from pelican.utils import get_date
+
+    ours = iso_date(value)
+    assert (ours is not None) == read_here
+    if read_here:
+        pelicans = get_date(value)
+        assert (ours, type(ours), ours.tzinfo) == (pelicans, type(pelicans), pelicans.tzinfo)
 
 
 def test_the_body_is_github_flavoured_markdown(site):

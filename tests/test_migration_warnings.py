@@ -31,6 +31,10 @@ HEADER = "Title: Old habits\nDate: 2025-03-05 09:00\n\n"
             "indented 4 spaces: Python-Markdown nested it under the item above, CommonMark does not",
         ),
         ("- A step\n        - a detail, eight spaces in\n", 5, "indented 8 spaces"),
+        ("- A step\n\t\t- a detail, two tabs in\n", 5, "indented 8 spaces"),
+        # Taking the code span out leaves an attribute list, as Python-Markdown saw it.
+        ("A lead paragraph.\n{`x`: .lead }\n", 5, "{: .lead } is a Python-Markdown attribute list"),
+        ("<DIV class='box' MarkDown=1>\n*inside*\n</DIV>\n", 4, 'markdown="1" asks Python-Markdown'),
     ],
 )
 def test_each_construct_is_named_with_its_line(body, line, says):

@@ -39,6 +39,7 @@ from pelican_contentkit.errors import ContentError
 from pelican_contentkit.gfm import MARKDOWN_SUFFIXES
 from pelican_contentkit.header import Header, scan_header
 from pelican_contentkit.migration import migration_warnings
+from pelican_contentkit.paths import real_path
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +109,8 @@ def check_generators(generators: Sequence[Any]) -> None:
     if not generators:
         return
     _is_file.cache_clear()
+    _folder_in.cache_clear()
+    _link_verdict.cache_clear()
     context = generators[0].context
     found = ledger_module.ledger(context)
     if found is None or not found.open:
@@ -148,14 +151,14 @@ def check_generators(generators: Sequence[Any]) -> None:
     read_paths = set()
     for kind, content in items:
         path = Path(content.source_path)
-        read_paths.add(os.path.realpath(path))
+        read_paths.add(real_path(str(path)))
         if not _inside(ledger_module.label(path, content_root), loop_labels):
             read.append(_source(kind, path, content, problems, context))
     for relative, content in sorted(context.get("generated_content", {}).items()):
         path = content_root / relative
         if (
             content is not None
-            or os.path.realpath(path) in read_paths
+            or real_path(str(path)) in read_paths
             or _inside(ledger_module.label(path, content_root), loop_labels)
         ):
             continue
@@ -165,7 +168,7 @@ def check_generators(generators: Sequence[Any]) -> None:
         content_root,
         settings,
         read_paths
-        | {os.path.realpath(content_root / relative) for relative in context.get("generated_content", {})},
+        | {real_path(str(content_root / relative)) for relative in context.get("generated_content", {})},
         loop_labels,
     )
     sources = [source for source in read if source is not None]
@@ -230,7 +233,7 @@ def warn_unread_markdown(
             if path.suffix.lower() not in MARKDOWN_SUFFIXES or any(fnmatch.fnmatch(name, p) for p in ignore):
                 continue
             label = ledger_module.label(path, content_root)
-            if os.path.realpath(path) in read or _inside(label, skip):
+            if real_path(str(path)) in read or _inside(label, skip):
                 continue
             logger.warning(
                 "%s %s: Pelican does not read this Markdown file (it is outside %s): it is not on "
@@ -610,23 +613,31 @@ def body_problems(source: Source, content: Path, body_html: str) -> list[Content
 
 def link_problem(tag: str, target: str, source: Source, content: Path) -> tuple[str, str | None] | None:
     """(what is wrong, fix or None to suggest a close file) for one link or image target."""
+    return _link_verdict(tag, target, str(source.path.parent), content)
+
+
+@functools.lru_cache(maxsize=16384)
+def _link_verdict(tag: str, target: str, folder: str, content: Path) -> tuple[str, str | None] | None:
+    """:func:`link_problem` for a link in a file of ``folder``: many files link the same
+    targets. Cleared for each check, as :func:`_is_file`."""
     if not target or target.startswith(("#", "mailto:", "tel:", "https://", "http://")):
         return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
     match = LINK_PLACEHOLDER.match(target)
-    if match:
+    if match:  # it starts with { or |: no scheme, no host for urlsplit to find
         kind = match.group(1) or match.group(2)
         path = unquote(urlsplit(match.group(3)).path)
         if not path:
             return None
-        resolved = _resolve(content, source, path)
-        if resolved is None or not _is_file(str(resolved)):
+        resolved = _resolved(str(content), folder, path)
+        if resolved is None or not _is_file(resolved):
             return f"{{{kind}}}{path}: there is no such file in {content.name}/", None
         return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
     path = unquote(parts.path)
-    if Path(path).suffix.lower() in MARKDOWN_SUFFIXES:
+    # Every Markdown suffix starts ".m": most targets are not looked at as paths.
+    if ".m" in path.lower() and Path(path).suffix.lower() in MARKDOWN_SUFFIXES:
         return (
             f"{target} links to a Markdown file, which does not exist on the built site",
             f"let Pelican link it: [text]({{filename}}{path})",
@@ -659,14 +670,27 @@ def _is_file(path: str) -> bool:
 
 
 def _resolve(content: Path, source: Source, path: str) -> Path | None:
+    resolved = _resolved(str(content), str(source.path.parent), path)
+    return None if resolved is None else Path(resolved)
+
+
+def _resolved(content: str, folder: str, path: str) -> str | None:
+    """The file a link ``path`` in a file of ``folder`` leads to, as a path under ``content``
+    (the content folder, as ``content / joined``), or None when it leads out of it."""
     if path.startswith("/"):
         joined = posixpath.normpath(path.lstrip("/"))
     else:
-        folder = os.path.relpath(source.path.parent, content).replace(os.sep, "/")
-        joined = posixpath.normpath(posixpath.join(folder, path))
+        joined = posixpath.normpath(posixpath.join(_folder_in(folder, content), path))
     if joined.startswith(".."):
         return None
-    return content / joined
+    return content if joined == "." else os.path.join(content, joined)
+
+
+@functools.lru_cache(maxsize=4096)
+def _folder_in(folder: str, content: str) -> str:
+    """``folder`` relative to the content folder, in a link's form; the same few folders are
+    asked for every link. Cleared for each check, as :func:`_is_file`."""
+    return os.path.relpath(folder, content).replace(os.sep, "/")
 
 
 def _line_containing(source: Source, needle: str) -> int | None:

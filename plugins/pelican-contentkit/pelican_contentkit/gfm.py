@@ -65,10 +65,14 @@ _HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.DOTALL)
 # a data-id="..." is taken too, which only costs a suffix.
 _IDS = (re.compile(r'id="([^"]*)"'), re.compile(r"id='([^']*)'"))
 _TAG = re.compile(r"<[^>]*>")
+_SLUG_DROPPED = re.compile(r"[^\w\s-]")
+_SLUG_DASHES = re.compile(r"[-\s]+")
 # What cmark-gfm made of a link placeholder at the start of an attribute value: the braces
 # (or bars) are percent-encoded, the word between them is kept.
+# The search starts at each `="` (a literal start, which the engine finds fast), then looks
+# behind it for the attribute's name: four times faster than starting at every white space.
 _ESCAPED_PLACEHOLDER = re.compile(
-    r'(\s(?:href|src)=")(?:%7B([A-Za-z_]+)%7D|%7C([A-Za-z_]+)%7C)', re.IGNORECASE
+    r'(=")(?:(?<=\shref=")|(?<=\ssrc="))(?:%7B([A-Za-z_]+)%7D|%7C([A-Za-z_]+)%7C)', re.IGNORECASE
 )
 MERGE_TAG = re.compile(r"\*\|[^|\s*][^|\n]{0,98}\|\*")
 _MERGE_TOKEN = "gfmmergetag{}x"
@@ -105,8 +109,11 @@ def inline_html(text: str, options: GfmOptions = DEFAULT) -> str:
 
 def slug(text: str) -> str:
     """The id of a heading with this (plain) text: Python-Markdown's ``toc`` slug."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[-\s]+", "-", re.sub(r"[^\w\s-]", "", ascii_text).strip().lower())
+    if text.isascii():  # as it is after NFKD and dropping what is not ASCII
+        ascii_text = text
+    else:
+        ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _SLUG_DASHES.sub("-", _SLUG_DROPPED.sub("", ascii_text).strip().lower())
 
 
 def unique_ids(slugs: Iterable[str], taken: Iterable[str] = ()) -> list[str]:

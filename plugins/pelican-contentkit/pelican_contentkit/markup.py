@@ -17,6 +17,9 @@ import html2text
 from pelican_contentkit import gfm
 
 _BLANK_LINES = re.compile(r"\n{3,}")
+# Text with no tag and no entity, alone or as one paragraph (a title, a summary): html2text
+# makes its runs of white space one space, and nothing else; asked for every article.
+_PLAIN = re.compile(r"(?:<p>)?([^<&]*)(?:</p>\n?)?")
 PIECE = gfm.GfmOptions(heading_ids=False, keep_merge_tags=True)
 
 
@@ -38,11 +41,20 @@ def html_to_text(rendered: str) -> str:
     tables as rows, links as ``[text](address)`` (the address kept). Not wrapped: the email's
     template wraps. Entities are decoded; the result is text, never markup.
     """
+    rendered = rendered or ""
+    plain = _PLAIN.fullmatch(rendered)
+    if plain is not None and rendered.startswith("<p>") == rendered.rstrip("\n").endswith("</p>"):
+        return " ".join(plain.group(1).split())
+    return converted_to_text(rendered)
+
+
+def converted_to_text(rendered: str) -> str:
+    """:func:`html_to_text` through html2text, whatever ``rendered`` is."""
     converter = _PlainText(bodywidth=0)
     converter.unicode_snob = True  # “quotes” and accents stay as written
     converter.ignore_emphasis = True  # *emphasis* marks are noise in a plain-text email
     converter.ignore_images = False
-    text = converter.handle(rendered or "")
+    text = converter.handle(rendered)
     lines = [line.rstrip() for line in text.splitlines()]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip("\n").rstrip()
 

@@ -23,7 +23,7 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -151,12 +151,10 @@ def _article_generator_outputs(settings: dict[str, Any], generator: Any) -> list
         name = f"{period}_ARCHIVE_SAVE_AS"
         seen: set[str] = set()
         for article in generator.dates if isinstance(generator.dates, list) else generator.articles:
-            for output in setting_output(
-                settings, name, f"the archive of {article.date:{what}}", date=article.date
-            ):
-                if output.path not in seen:
+            for output in setting_output(settings, name, "the archive", date=article.date):
+                if output.path not in seen:  # named once per archive (Pelican's strftime is slow)
                     seen.add(output.path)
-                    planned.append(output)
+                    planned.append(replace(output, what=f"the archive of {article.date:{what}} ({name})"))
     return planned
 
 

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from pelican import signals
 
 from pelican_contentkit.errors import ContentError, ContentErrors
-from pelican_contentkit.paths import site_label
+from pelican_contentkit.paths import forget_real_paths, real_path, site_label
 
 if TYPE_CHECKING:
     from pelican import Pelican
@@ -222,7 +222,7 @@ def raw_text(settings_or_context: dict[str, Any], path: str | Path) -> str:
     from pelican_contentkit.reading import read_content_file
 
     found = ledger(settings_or_context)
-    key = os.path.realpath(path)
+    key = real_path(os.fspath(path))
     cached = found.texts.get(key) if found is not None else None
     if cached is None:
         try:
@@ -241,6 +241,15 @@ def raw_text(settings_or_context: dict[str, Any], path: str | Path) -> str:
     if isinstance(cached, ContentError):
         raise cached
     return cached
+
+
+def keep_text(settings_or_context: dict[str, Any], path: str | Path, text: str) -> None:
+    """A reader's raw text of an article or page (as :func:`raw_text` reads it: BOM dropped,
+    line ends LF), kept for the header scan of the build being read, which then reads no
+    file twice."""
+    found = ledger(settings_or_context)
+    if found is not None and found.open:
+        found.texts.setdefault(real_path(os.fspath(path)), text)
 
 
 def field_line(settings_or_context: dict[str, Any], path: str | Path, key: str) -> int | None:
@@ -267,6 +276,7 @@ def start_reading(pelican_object: Pelican) -> None:
     from pelican_contentkit.build import reset_log_deduplication
 
     _stop_capture()  # a previous build in this process that raised before its gate
+    forget_real_paths()
     settings = pelican_object.settings
     loaded = {getattr(plugin, "__name__", "") for plugin in getattr(pelican_object, "plugins", [])}
     if not loaded & _users:

@@ -19,15 +19,17 @@ names a reader for the extension.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, BaseReader
-from pelican.utils import pelican_open
+from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, METADATA_PROCESSORS, BaseReader
+from pelican.utils import SafeDatetime, pelican_open
 
 from pelican_contentkit.gfm import MARKDOWN_FILE_EXTENSIONS, to_html
 from pelican_contentkit.header import read_header
+from pelican_contentkit.problems import keep_text
 from pelican_contentkit.settings import SettingsSpec
 
 # Pelican's Markdown reader's warnings, under its logger: a field written twice is a
@@ -41,6 +43,11 @@ DEFAULTS: dict[str, Any] = {
     "GFM_READER_ENABLED": True,
 }
 SPEC = SettingsSpec(("GFM_READER_",), DEFAULTS)
+
+# Dates as nearly every header writes them, read without dateutil (Pelican's get_date, a third
+# of the reading's time): the same SafeDatetime it gives. Any other form goes to Pelican.
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T]([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?)?")
+_PELICANS_DATE_PROCESSORS = {name: METADATA_PROCESSORS.get(name) for name in ("date", "modified")}
 
 
 @dataclass(frozen=True)
@@ -62,8 +69,21 @@ class GfmReader(BaseReader):
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         with pelican_open(source_path) as text:
-            header = read_header(text.replace("\r\n", "\n").replace("\r", "\n"))
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        keep_text(self.settings, source_path, text)  # the content check's header scan reads it
+        header = read_header(text)
         return to_html(header.body), self._metadata(header.definitions, source_path)
+
+    def process_metadata(self, name: str, value: Any) -> Any:
+        if (
+            name in _PELICANS_DATE_PROCESSORS
+            and isinstance(value, str)
+            and METADATA_PROCESSORS.get(name) is _PELICANS_DATE_PROCESSORS[name]  # not replaced
+        ):
+            when = iso_date(value.replace("_", " ") if name == "date" else value)
+            if when is not None:
+                return when
+        return super().process_metadata(name, value)
 
     def _metadata(self, definitions: dict[str, list[str]], source_path: str) -> dict[str, Any]:
         """Each field as ``MarkdownReader._parse_metadata`` makes it."""
@@ -85,6 +105,20 @@ class GfmReader(BaseReader):
             else:
                 metadata[name] = self.process_metadata(name, values[0])
         return metadata
+
+
+def iso_date(value: str) -> SafeDatetime | None:
+    """``YYYY-MM-DD``, with `` HH:MM`` or ``THH:MM`` and ``:SS`` after it, as Pelican's
+    ``get_date`` reads it (a date alone is midnight, no time zone); None for anything else,
+    or for a day that does not exist (Pelican says what is wrong with it)."""
+    match = _ISO_DATE.fullmatch(value)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second = (int(part) for part in match.groups(default="0"))
+    try:
+        return SafeDatetime(year, month, day, hour, minute, second)
+    except ValueError:
+        return None
 
 
 def use_gfm_reader(readers) -> None:

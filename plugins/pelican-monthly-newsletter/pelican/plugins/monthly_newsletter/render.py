@@ -6,6 +6,7 @@ Templates are ``newsletter/*``: the theme's where it has them, else the plugin's
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -16,14 +17,21 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import css_inline
 from jinja2 import Environment
 
 from .model import Issue
 
-INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
 GMAIL_CLIP_BYTES = 102 * 1024
 CAMPAIGN_FILES = ("email.html", "email.txt", "campaign.json")
+
+
+@functools.cache
+def inliner() -> Any:
+    """The CSS inliner, made (and css_inline imported) when a first email is rendered, not by
+    ``invoke check``."""
+    import css_inline
+
+    return css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
 
 
 @dataclass(frozen=True)
@@ -51,7 +59,7 @@ def render_email(env: Environment, issue: Issue, context: dict[str, Any], link) 
     values = {**context, "issue": issue, "link": link}
     subject = " ".join(env.get_template("newsletter/subject.txt").render(values).split())
     values["subject"] = subject
-    html = INLINER.inline(env.get_template("newsletter/email.html").render(values))
+    html = inliner().inline(env.get_template("newsletter/email.html").render(values))
     text = env.get_template("newsletter/email.txt").render(values).strip() + "\n"
     return RenderedEmail(subject=subject, html=html, text=text)
 

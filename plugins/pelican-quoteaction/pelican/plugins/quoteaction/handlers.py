@@ -20,8 +20,8 @@ from pelican_contentkit.links import absolute_links, link_problems, static_links
 from pelican_contentkit.markup import html_to_text, inline_html
 from pelican_contentkit.months import month_of
 from pelican_contentkit.outputs import PlannedOutput
-from pelican_contentkit.paths import site_path, site_root
-from pelican_contentkit.problems import field_line, raw_text, report
+from pelican_contentkit.paths import resolved_label, site_path, site_root
+from pelican_contentkit.problems import CHECK_ONLY_SETTING, field_line, raw_text, report
 
 from .insertion import (
     insert_into_content,
@@ -86,12 +86,15 @@ def attach_to_articles(generator) -> None:
     report(generator.context, problems)
 
     facts = [_article_facts(article, label_root) for article in articles]
+    # Only templates show the prompts, and a bad Connector_prompt is a problem above: `invoke
+    # check` (CONTENT_CHECK_ONLY) chooses none.
+    choose = not problems and not generator.settings.get(CHECK_ONLY_SETTING)
     custom = {
         fact.key: _custom_prompt(fact.override)
         for fact in facts
-        if fact.override and " " in fact.override.strip()
+        if choose and fact.override and " " in fact.override.strip()
     }
-    chosen = {} if problems else choose_prompts(facts, prompts, custom, spread=settings.spread)
+    chosen = choose_prompts(facts, prompts, custom, spread=settings.spread) if choose else {}
     for article, fact in zip(articles, facts, strict=True):
         article.connector_prompt = chosen.get(fact.key)
         switched_off = str(article.metadata.get("quoteaction", "")).strip().lower() in OFF_VALUES_QUOTEACTION
@@ -194,11 +197,7 @@ def _month(article) -> str:
 
 
 def _article_facts(article, label_root: Path) -> ArticleFacts:
-    source = Path(article.source_path)
-    try:
-        label = source.resolve().relative_to(label_root.resolve()).as_posix()
-    except ValueError:
-        label = str(source)
+    label = resolved_label(article.source_path, label_root)
     return ArticleFacts(
         key=label,
         slug=article.slug,

@@ -10,6 +10,7 @@ from typing import Any
 from pelican.generators import ArticlesGenerator
 
 from pelican_contentkit.outputs import PlannedOutput
+from pelican_contentkit.problems import CHECK_ONLY_SETTING
 from pelican_contentkit.templates import autoescape_folder
 from pelican_contentkit.text import reading_minutes
 
@@ -44,7 +45,10 @@ def add_template_helpers(generator) -> None:
 
 def attach_to_articles(generator) -> None:
     """``article_generator_finalized``: reading time, JSON-LD and share links on every article;
-    previous/next and related articles among the published ones."""
+    previous/next and related articles among the published ones. Not for ``invoke check``
+    (``CONTENT_CHECK_ONLY``): only templates read them, and nothing here can be wrong."""
+    if generator.settings.get(CHECK_ONLY_SETTING):
+        return
     settings = plugin_settings(generator.settings)
     site_url = _site_url(generator.settings)
     site_name = plain_text(generator.settings.get("SITENAME", ""))
