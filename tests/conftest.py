@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.support import xdist_groups
 from tests.support.once import once_per_run
 from tests.support.site import ROOT, build
 
@@ -22,23 +26,29 @@ class BuiltSite:
     site_url: str
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_setupnodes(config: pytest.Config) -> None:
+    """In the controller, before the workers start: a folder for the groups they collect."""
+    os.environ[xdist_groups.GROUPS_FOLDER] = tempfile.mkdtemp(prefix="networker-xdist-groups-")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """`--dist loadgroup`: the tests that share a module-scoped fixture (or an xdist_group mark)
+    run on one worker; see tests/support/xdist_groups.py."""
+    if config.getvalue("dist") == "loadgroup":
+        return xdist_groups.FixtureGroupScheduling(config, log)
+    return None
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under `--dist loadgroup`, the tests that use a module-scoped fixture run on one worker, so
-    that fixture (a built site, a fresh venv, a browser) is set up once, not once per worker.
-    The other tests of the module are free to run on any worker. (tryfirst: xdist reads the
-    marks in its own hook.)"""
-    for item in items:
-        fixtures = getattr(item, "_fixtureinfo", None)
-        if fixtures is None:
-            continue
-        shared = sorted(
-            name
-            for name, definitions in fixtures.name2fixturedefs.items()
-            if definitions and definitions[-1].scope == "module"
-        )
-        if shared:
-            item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}:{'+'.join(shared)}"))
+    xdist_groups.write_groups(items)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = os.environ.get(xdist_groups.GROUPS_FOLDER)
+    if folder and not os.environ.get("PYTEST_XDIST_WORKER"):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
