@@ -24,8 +24,11 @@ from tests.test_one_reading import production_overrides
 
 
 def _later_today() -> str:
-    later = datetime.now(UTC) + timedelta(minutes=5)
-    if later.date() != datetime.now(UTC).date():  # just before midnight: an hour ago is "today" too
+    # Made when the tests are collected, minutes before this one runs (later still among parallel
+    # workers): 23:59 today, or 5 minutes on in the day's last hour.
+    now = datetime.now(UTC)
+    later = now.replace(hour=23, minute=59) if now.hour < 23 else now + timedelta(minutes=5)
+    if later.date() != now.date():  # just before midnight: an hour ago is "today" too
         return ""
     return first_with().replace("2025-03-04 09:00", f"{later:%Y-%m-%d %H:%M}").replace("First Steps", "Later")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -24,6 +25,7 @@ import pytest
 from pelican.plugins.monthly_newsletter.publish.campaign_files import load_campaign
 from pelican.plugins.monthly_newsletter.publish.errors import PublishError
 from pelican_contentkit.build import build_site
+from tests.support.once import once_per_run
 from tests.support.site import ROOT
 from tests.test_authoring import article, make_content
 from tests.test_one_reading import production_overrides
@@ -136,11 +138,25 @@ def publisher_accepts(tmp_path: Path) -> bool:
     return publisher_refusal(tmp_path) == ""
 
 
+@pytest.fixture(scope="session")
+def first_build(tmp_path_factory) -> Path:
+    """Build A of the site, made once for all the tests (each gets a copy)."""
+    from pelican.log import FatalLogger
+
+    with once_per_run(tmp_path_factory, "first-build") as (site, made):
+        if not made:
+            level = FatalLogger.fatal_lvl  # build_site changes it for the process
+            make_content(site, {})
+            assert build_site(ROOT / "publishconf.py", production_overrides(site)) == 0
+            FatalLogger.fatal_lvl = level
+    return site
+
+
 @pytest.fixture
-def built_once(tmp_path):
-    """A site built once (build A), then given a new article for the next build (B)."""
-    make_content(tmp_path, {})
-    assert build_site(ROOT / "publishconf.py", production_overrides(tmp_path)) == 0
+def built_once(tmp_path, first_build):
+    """A site built once (build A, copied in with its cache and campaign files), then given a new
+    article for the next build (B)."""
+    shutil.copytree(first_build, tmp_path, symlinks=True, dirs_exist_ok=True)
     first = site_build(tmp_path)
     assert campaign_build(tmp_path) == first and publisher_accepts(tmp_path)
     (tmp_path / "campaigns/2025-03/published.json").write_text('{"the": "publisher\'s record"}')
