@@ -35,10 +35,10 @@ from zoneinfo import ZoneInfo
 
 from pelican_contentkit import outputs
 from pelican_contentkit import problems as ledger_module
+from pelican_contentkit.check_cache import CheckCache
 from pelican_contentkit.errors import ContentError
 from pelican_contentkit.gfm import MARKDOWN_SUFFIXES
 from pelican_contentkit.header import Header, scan_header
-from pelican_contentkit.migration import migration_warnings
 
 logger = logging.getLogger(__name__)
 
@@ -173,18 +173,19 @@ def check_generators(generators: Sequence[Any]) -> None:
 
     today = _today(settings)
     known = PELICAN_FIELDS | found.plugin_fields
+    checks = CheckCache(settings, content_root)  # the per-file checks, kept between cached builds
     warnings: list[ContentError] = []
     for source in sources:
         if not source.header.fields and not source.text.strip():
             continue  # reported as empty
-        problems += metadata_problems(source, _required(source.kind, settings), known, today)
+        problems += checks.metadata_problems(source, _required(source.kind, settings), known, today)
         if source.content is None:
             problems += unread_slug_problems(source, settings)
             continue
         html = getattr(source.content, "_content", "") or ""
-        problems += body_problems(source, content_root, html)
+        problems += checks.body_problems(source, content_root, html)
         if source.content.metadata.get("reader") == GFM_READER_NAME:
-            warnings += migration_warnings(source.label, source.text)
+            warnings += checks.migration_warnings(source.label, source.text)
         if source.kind == "article" and source.value("status").lower() != "draft" and not html.strip():
             problems.append(
                 ContentError(
@@ -198,6 +199,7 @@ def check_generators(generators: Sequence[Any]) -> None:
     problems += address_problems(
         [s for s in sources if s.content is not None], settings, generators, found.plugins
     )
+    checks.save()
     ledger_module.report(context, problems)
     ledger_module.warn(context, warnings)
 
