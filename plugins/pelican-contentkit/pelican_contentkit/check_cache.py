@@ -3,7 +3,8 @@
 inputs changed.
 
 Three checks of :mod:`pelican_contentkit.content_checks` are kept, each by a digest of all
-it reads:
+it reads, and the file's text and header as the check read them (``_source``), by the file's
+path, size, modification time and inode:
 
 - :func:`~pelican_contentkit.content_checks.metadata_problems`: the file (path, name, kind,
   text), the dates Pelican read from it, the required and known fields, and today's date;
@@ -20,6 +21,7 @@ does not read, symbolic-link loops) run in full every build.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from datetime import date
 from pathlib import Path
@@ -42,6 +44,25 @@ class CheckCache:
         self.content_root = content_root
         self.tree = content_tree(content_root) if self.memo.path is not None else None
         self._sources: dict[int, tuple[Any, str]] = {}
+
+    def source(
+        self, kind: str, path: Path, content: Any, problems: list[ContentError], context: dict[str, Any]
+    ) -> Any:
+        from pelican_contentkit.content_checks import _source
+
+        try:
+            stat = os.stat(path)
+        except OSError:
+            stat = None
+        if self.memo.path is None or stat is None:
+            return _source(kind, path, content, problems, context)
+        digest = key(
+            "source", kind, str(path), str(context["PATH"]), stat.st_mtime_ns, stat.st_size, stat.st_ino
+        )
+        found: list[ContentError] = []
+        kept, said = self.memo.get(digest, lambda: (_source(kind, path, None, found, context), found))
+        problems += said
+        return None if kept is None else dataclasses.replace(kept, content=content)
 
     def metadata_problems(
         self, source: Any, required: tuple[str, ...], known: frozenset[str], today: date

@@ -114,6 +114,7 @@ def check_generators(generators: Sequence[Any]) -> None:
         return
     settings = generators[0].settings
     content_root = Path(settings["PATH"])
+    checks = CheckCache(settings, content_root)  # the per-file checks, kept between cached builds
     loops = symlink_loops(content_root)
     problems = [loop_problem(link, content_root) for link in loops]
     loop_labels = [ledger_module.label(link, content_root) for link in loops]
@@ -150,7 +151,7 @@ def check_generators(generators: Sequence[Any]) -> None:
         path = Path(content.source_path)
         read_paths.add(os.path.realpath(path))
         if not _inside(ledger_module.label(path, content_root), loop_labels):
-            read.append(_source(kind, path, content, problems, context))
+            read.append(checks.source(kind, path, content, problems, context))
     for relative, content in sorted(context.get("generated_content", {}).items()):
         path = content_root / relative
         if (
@@ -160,7 +161,7 @@ def check_generators(generators: Sequence[Any]) -> None:
         ):
             continue
         if path.suffix.lower() in MARKDOWN_SUFFIXES:
-            read.append(_source(_kind_of(relative, settings), path, None, problems, context))
+            read.append(checks.source(_kind_of(relative, settings), path, None, problems, context))
     warn_unread_markdown(
         content_root,
         settings,
@@ -173,7 +174,6 @@ def check_generators(generators: Sequence[Any]) -> None:
 
     today = _today(settings)
     known = PELICAN_FIELDS | found.plugin_fields
-    checks = CheckCache(settings, content_root)  # the per-file checks, kept between cached builds
     warnings: list[ContentError] = []
     for source in sources:
         if not source.header.fields and not source.text.strip():
