@@ -52,6 +52,13 @@ TEMPLATES = Path(__file__).parent / "templates"
 MEMO_NAME = "newsletter-render"
 MEMO_CODE = ("pelican.plugins.monthly_newsletter.generator", "pelican.plugins.quoteaction.model")
 MEMO_LIBRARIES = ("jinja2", "markupsafe", "css-inline", "pelican")
+# What the newsletter adds to the context, which every one of its templates gets.
+NEWSLETTER_CONTEXT = (
+    "NEWSLETTER_ISSUES",
+    "NEWSLETTER_INDEX_URL",
+    "NEWSLETTER_FEED_ATOM",
+    "NEWSLETTER_FEED_RSS",
+)
 # Settings that change every build and are never rendered: the build's id, the problem ledger.
 SETTINGS_LEFT_OUT = frozenset({BUILD_SETTING, PROBLEMS_KEY})
 
@@ -273,10 +280,12 @@ class NewsletterGenerator(Generator):
             page_name="newsletter",
             url=settings.index_url,
         )
-        # Emails and feed bodies are rendered from the settings and the issue alone, so that
-        # an unchanged issue is not rendered again in a cached build (MEMO_NAME).
+        # Emails and feed bodies are rendered from the settings, the newsletter's context
+        # entries and the issue alone (not Pelican's whole context), so that an unchanged issue
+        # is not rendered again in a cached build (MEMO_NAME).
         absolute = {
             **{name: value for name, value in self.settings.items() if name not in SETTINGS_LEFT_OUT},
+            **{name: self.context[name] for name in NEWSLETTER_CONTEXT},
             "SITEURL": self.settings["SITEURL"],
             "newsletter": settings,
         }
