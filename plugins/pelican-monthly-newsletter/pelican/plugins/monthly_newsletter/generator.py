@@ -313,7 +313,18 @@ class NewsletterGenerator(Generator):
         the settings and the newsletter's, and the templates' sources."""
         names = (*EMAIL_TEMPLATES, "newsletter/body.html")
         sources = [(str(path), file_hash(path)) for path in template_files(self.env, names)]
-        return key(sorted((name, repr(value)) for name, value in context.items()), sources)
+        # The filters, tests and globals templates can call, by name and where they are defined.
+        callables = [
+            (
+                kind,
+                name,
+                getattr(value, "__module__", ""),
+                getattr(value, "__qualname__", type(value).__name__),
+            )
+            for kind, values in (("f", self.env.filters), ("t", self.env.tests), ("g", self.env.globals))
+            for name, value in sorted(values.items())
+        ]
+        return key(sorted((name, repr(value)) for name, value in context.items()), sources, callables)
 
     def _write_feeds(self, context, memo: Memo, inputs_key: str) -> None:
         settings = self.newsletter
