@@ -221,3 +221,105 @@ def test_a_rebuild_through_build_site_renders_nothing_when_nothing_changed(tmp_p
     written = {page: os.stat(tmp_path / "output" / page).st_mtime_ns for page in pages}
     assert build_site(ROOT / "pelicanconf.py", overrides) == 0
     assert {page: os.stat(tmp_path / "output" / page).st_mtime_ns for page in pages} == written
+
+
+# ---------------------------------------------------------------- what else a cached build keeps
+# The content check's per-file results and the newsletter's emails are kept between cached
+# builds too (pelican_contentkit.memo); these edits reach them as well as the pages.
+
+
+def test_an_edited_body_in_a_newsletter_issue_reaches_its_email(warm_site):
+    """The featured article is carried in full by the issue's email."""
+    edit(
+        warm_site / "content" / "articles" / "a-network-map-in-one-hour.md",
+        "\n\n",
+        "\n\nA sentence for the email.\n\n",
+    )
+    run_build(warm_site, "output", cached=True)
+    emails = list((warm_site / "output").glob("newsletter-preview/*/email.html"))
+    assert any("A sentence for the email." in email.read_text(encoding="utf-8") for email in emails)
+    assert_same_as_cold_build(warm_site)
+
+
+def test_a_deleted_article_leaves_every_page_and_email(warm_site):
+    from tests.support.trees import output_tree
+
+    before = set(output_tree(warm_site / "output"))  # the warm build's files
+    (warm_site / "content" / "articles" / "generosity-without-a-ledger.md").unlink()
+    # No search index: the in-place one would index the page left behind.
+    run_build(warm_site, "output", cached=True, READER_SEARCH_INDEX=False)
+    shutil.rmtree(warm_site / "output" / "pagefind")
+    run_build(warm_site, "cold", cached=False, plugins_off=("fastbuild",), READER_SEARCH_INDEX=False)
+    # An in-place build leaves the files it no longer writes: only those may be extra.
+    extra = set(output_tree(warm_site / "output")) - set(output_tree(warm_site / "cold"))
+    assert "generosity-without-a-ledger/index.html" in extra and extra <= before
+    for name in extra:
+        (warm_site / "output" / name).unlink()
+    assert_same_tree(warm_site / "cold", warm_site / "output")
+
+
+def test_a_new_article_reaches_every_page_and_email(warm_site):
+    (warm_site / "content" / "articles" / "a-new-one.md").write_text(
+        "Title: A new one\nDate: 2026-11-20 09:00\nCategory: Connecting\nAuthor: Sam Lee\n"
+        "Summary: Newly written.\n\nIts first paragraph.\n",
+        encoding="utf-8",
+    )
+    run_build(warm_site, "output", cached=True)
+    assert (warm_site / "output" / "a-new-one" / "index.html").is_file()
+    assert_same_as_cold_build(warm_site)
+
+
+def dev_build(site: Path) -> int:
+    """A live-reload build (build_site with the caches on) of ``site``'s content."""
+    from pelican_contentkit.build import build_site
+
+    overrides = {
+        "PATH": str(site / "content"),
+        "OUTPUT_PATH": str(site / "output"),
+        "CACHE_PATH": str(site / "cache"),
+        "CACHE_CONTENT": True,
+        "LOAD_CONTENT_CACHE": True,
+        "READER_SEARCH_INDEX": False,
+    }
+    return build_site(ROOT / "pelicanconf.py", overrides)
+
+
+def check_counts(caplog) -> tuple[int, int]:
+    """(checks made, checks kept) of the last build's content check, from its debug line."""
+    [line] = [r.getMessage() for r in caplog.records if "content-check.pickle" in r.getMessage()][-1:]
+    made, kept = (int(word) for word in line.replace(",", "").split() if word.isdigit())
+    return made, kept
+
+
+def test_a_problem_an_edit_brings_is_reported_on_the_rebuild(tmp_path, capsys, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG, logger="pelican_contentkit.memo")
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    assert dev_build(tmp_path) == 0
+    assert dev_build(tmp_path) == 0
+    made, kept = check_counts(caplog)
+    assert made == 0 and kept > 20  # nothing changed: nothing checked again
+
+    article = tmp_path / "content" / "articles" / "share-what-you-learn.md"
+    article.write_text(
+        article.read_text(encoding="utf-8") + "\nSee [the notes]({filename}no-such-article.md).\n",
+        encoding="utf-8",
+    )
+    assert dev_build(tmp_path) == 1
+    made, _ = check_counts(caplog)
+    assert 1 <= made <= 4  # that one file's text and checks
+    said = capsys.readouterr().err
+    assert "share-what-you-learn.md" in said and "no-such-article.md: there is no such file" in said
+
+
+def test_deleting_a_linked_article_is_reported_on_the_articles_that_link_to_it(tmp_path, capsys):
+    """A link is checked against the other files: an unchanged article's kept result is not used
+    once the file it links to is gone."""
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    assert dev_build(tmp_path) == 0
+    (tmp_path / "content" / "articles" / "quality-over-reach.md").unlink()
+    assert dev_build(tmp_path) == 1
+    said = capsys.readouterr().err
+    assert "the-follow-up-that-gets-answered.md:37 [link]" in said
+    assert "quality-over-reach.md: there is no such file" in said

@@ -35,10 +35,10 @@ from zoneinfo import ZoneInfo
 
 from pelican_contentkit import outputs
 from pelican_contentkit import problems as ledger_module
+from pelican_contentkit.check_cache import CheckCache
 from pelican_contentkit.errors import ContentError
 from pelican_contentkit.gfm import MARKDOWN_SUFFIXES
 from pelican_contentkit.header import Header, scan_header
-from pelican_contentkit.migration import migration_warnings
 from pelican_contentkit.paths import real_path
 
 logger = logging.getLogger(__name__)
@@ -117,6 +117,7 @@ def check_generators(generators: Sequence[Any]) -> None:
         return
     settings = generators[0].settings
     content_root = Path(settings["PATH"])
+    checks = CheckCache(settings, content_root)  # the per-file checks, kept between cached builds
     loops = symlink_loops(content_root)
     problems = [loop_problem(link, content_root) for link in loops]
     loop_labels = [ledger_module.label(link, content_root) for link in loops]
@@ -153,7 +154,7 @@ def check_generators(generators: Sequence[Any]) -> None:
         path = Path(content.source_path)
         read_paths.add(real_path(str(path)))
         if not _inside(ledger_module.label(path, content_root), loop_labels):
-            read.append(_source(kind, path, content, problems, context))
+            read.append(checks.source(kind, path, content, problems, context))
     for relative, content in sorted(context.get("generated_content", {}).items()):
         path = content_root / relative
         if (
@@ -163,7 +164,7 @@ def check_generators(generators: Sequence[Any]) -> None:
         ):
             continue
         if path.suffix.lower() in MARKDOWN_SUFFIXES:
-            read.append(_source(_kind_of(relative, settings), path, None, problems, context))
+            read.append(checks.source(_kind_of(relative, settings), path, None, problems, context))
     warn_unread_markdown(
         content_root,
         settings,
@@ -180,14 +181,14 @@ def check_generators(generators: Sequence[Any]) -> None:
     for source in sources:
         if not source.header.fields and not source.text.strip():
             continue  # reported as empty
-        problems += metadata_problems(source, _required(source.kind, settings), known, today)
+        problems += checks.metadata_problems(source, _required(source.kind, settings), known, today)
         if source.content is None:
             problems += unread_slug_problems(source, settings)
             continue
         html = getattr(source.content, "_content", "") or ""
-        problems += body_problems(source, content_root, html)
+        problems += checks.body_problems(source, content_root, html)
         if source.content.metadata.get("reader") == GFM_READER_NAME:
-            warnings += migration_warnings(source.label, source.text)
+            warnings += checks.migration_warnings(source.label, source.text)
         if source.kind == "article" and source.value("status").lower() != "draft" and not html.strip():
             problems.append(
                 ContentError(
@@ -201,6 +202,7 @@ def check_generators(generators: Sequence[Any]) -> None:
     problems += address_problems(
         [s for s in sources if s.content is not None], settings, generators, found.plugins
     )
+    checks.save()
     ledger_module.report(context, problems)
     ledger_module.warn(context, warnings)
 

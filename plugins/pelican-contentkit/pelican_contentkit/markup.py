@@ -10,6 +10,7 @@ Headings in a piece get no ``id``: the piece is shown inside a page that has its
 
 from __future__ import annotations
 
+import functools
 import re
 
 import html2text
@@ -33,6 +34,9 @@ def inline_html(text: str) -> str:
     return gfm.inline_html(text, PIECE)
 
 
+# Asked for every article's title and summary in every build (the newsletter's issues), and
+# again on every live-reload rebuild: a piece seen before is answered without converting.
+@functools.lru_cache(maxsize=8192)
 def html_to_text(rendered: str) -> str:
     """Plain text of a piece of rendered HTML, for the email's text part (html2text).
 

@@ -60,7 +60,10 @@ class Fingerprinter:
         # Containers already fingerprinted in this build, by id: the same list of articles is
         # handed to every page of a tag, say. The object is kept so its id is not reused.
         self._done: dict[int, tuple[Any, str]] = {}
-        self._keys: dict[int, tuple[Content, str]] = {}
+        # Content objects (by their key), and the dates and tags, categories and authors met
+        # (their parts, which are slow to make: a URL is made from the settings on every
+        # access), by id. The object is kept so its id is not reused.
+        self._keys: dict[int, tuple[Any, str]] = {}
         self._met: list[str] = []  # content keys in the order first met, for contents_digest
 
     def digest(self, value: Any) -> str:
@@ -117,7 +120,9 @@ class Fingerprinter:
         elif isinstance(value, (bytes, PurePath, ZoneInfo, datetime.timedelta)):
             parts.append(repr(value) if not isinstance(value, ZoneInfo) else f"tz:{value.key}")
         elif isinstance(value, (datetime.date, datetime.time)):
-            parts.append(f"{type(value).__name__}:{value.isoformat()}:{getattr(value, 'tzinfo', None)}")
+            part = f"{type(value).__name__}:{value.isoformat()}:{getattr(value, 'tzinfo', None)}"
+            self._keys[id(value)] = (value, part)
+            parts.append(part)
         elif isinstance(value, Content):  # met for the first time (see the top of this method)
             key = content_key(value)
             self._keys[id(value)] = (value, f"<{key}>")
@@ -126,7 +131,9 @@ class Fingerprinter:
                 self._met.append(key)
             parts.append(f"<{key}>")
         elif isinstance(value, URLWrapper):
-            parts.append(f"{type(value).__name__}:{value.name}:{value.slug}:{value.url}:{value.save_as}")
+            part = f"{type(value).__name__}:{value.name}:{value.slug}:{value.url}:{value.save_as}"
+            self._keys[id(value)] = (value, part)
+            parts.append(part)
         elif isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type, types.MethodType)):
             parts.append(
                 f"fn:{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', repr(value))}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import logging
 from dataclasses import replace
 from pathlib import Path
@@ -12,21 +13,29 @@ from pelican.generators import Generator
 
 from pelican.plugins.quoteaction.parsing import missing_quoteaction_problems
 from pelican_contentkit import templates
-from pelican_contentkit.build import build_stamp, staged_folder
+from pelican_contentkit.build import BUILD_SETTING, build_stamp, staged_folder
 from pelican_contentkit.errors import ContentError, ContentErrors
 from pelican_contentkit.folders import keep_setting_folder_out
 from pelican_contentkit.links import absolute_links, link_problems, static_links
 from pelican_contentkit.markup import html_to_text
+from pelican_contentkit.memo import Memo, key
 from pelican_contentkit.months import month_of
 from pelican_contentkit.outputs import PlannedOutput
 from pelican_contentkit.paths import site_label, site_path, site_root
-from pelican_contentkit.problems import CHECK_ONLY_SETTING, has_problems, ledger, raw_text, report
+from pelican_contentkit.problems import (
+    CHECK_ONLY_SETTING,
+    PROBLEMS_KEY,
+    has_problems,
+    ledger,
+    raw_text,
+    report,
+)
 from pelican_contentkit.text import reading_minutes
 
 from .compose import compose_issues
 from .featured import email_body, image_problems, image_width_in, plain_text, shift_headings
 from .feed import issues_feed
-from .inputs import content_files, settings_files, template_files, template_label
+from .inputs import EMAIL_TEMPLATES, content_files, settings_files, template_files, template_label
 from .mime import fill_merge_tags, sample_merge_values
 from .model import FeaturedArticle, IssueArticle
 from .overrides import read_overrides
@@ -44,6 +53,21 @@ from .settings import DEFAULTS, newsletter_settings
 logger = logging.getLogger(__name__)
 LOG_PREFIX = "[newsletter]"
 TEMPLATES = Path(__file__).parent / "templates"
+# The emails and feed bodies of a cached build (CACHE_CONTENT), kept for the next one
+# (pelican_contentkit.memo) by a digest of what they are rendered from: the issue, the
+# newsletter's and the site's settings, the templates, and this code.
+MEMO_NAME = "newsletter-render"
+MEMO_CODE = ("pelican.plugins.monthly_newsletter.generator", "pelican.plugins.quoteaction.model")
+MEMO_LIBRARIES = ("jinja2", "markupsafe", "css-inline", "pelican")
+# What the newsletter adds to the context, which every one of its templates gets.
+NEWSLETTER_CONTEXT = (
+    "NEWSLETTER_ISSUES",
+    "NEWSLETTER_INDEX_URL",
+    "NEWSLETTER_FEED_ATOM",
+    "NEWSLETTER_FEED_RSS",
+)
+# Settings that change every build and are never rendered: the build's id, the problem ledger.
+SETTINGS_LEFT_OUT = frozenset({BUILD_SETTING, PROBLEMS_KEY})
 
 
 def issue_article(article, site_url: str, settings) -> IssueArticle:
@@ -264,24 +288,63 @@ class NewsletterGenerator(Generator):
             page_name="newsletter",
             url=settings.index_url,
         )
-        absolute = {**self.context, "SITEURL": self.settings["SITEURL"], "newsletter": settings}
-        self._write_feeds(absolute)
+        # Emails and feed bodies are rendered from the settings, the newsletter's context
+        # entries and the issue alone (not Pelican's whole context), so that an unchanged issue
+        # is not rendered again in a cached build (MEMO_NAME).
+        absolute = {
+            **{name: value for name, value in self.settings.items() if name not in SETTINGS_LEFT_OUT},
+            **{name: self.context[name] for name in NEWSLETTER_CONTEXT},
+            "SITEURL": self.settings["SITEURL"],
+            "newsletter": settings,
+        }
+        memo = Memo.open(self.settings, MEMO_NAME, MEMO_CODE, MEMO_LIBRARIES)
+        inputs_key = self._render_inputs_key(absolute) if memo.path is not None else ""
+        self._write_feeds(absolute, memo, inputs_key)
         inputs = self._build_inputs() if settings.campaigns_path else ({}, {})
         # One issue at a time: an email is rendered, written where it goes, and let go, so a
         # site with years of issues never holds them all in memory.
         for issue in self.issues:
-            email = self._render_email(absolute, issue)
+            email = memo.get(
+                key("email", inputs_key, issue), functools.partial(self._render_email, absolute, issue)
+            )
+            problem = size_problem(issue, email, settings.email_max_kb, settings.path)
+            if problem is not None:
+                raise problem  # past the gate: the build stops before a clipped email is written
             if settings.campaigns_path:
                 self._write_campaign(issue, email, *inputs)
             if settings.preview:
                 self._write_preview(writer, issue, email)
+        memo.save()
 
-    def _write_feeds(self, context) -> None:
+    def _render_inputs_key(self, context) -> str:
+        """The digest of what every email and feed body is rendered from besides its issue:
+        the settings and the newsletter's, and the templates' sources."""
+        names = (*EMAIL_TEMPLATES, "newsletter/body.html")
+        sources = [(str(path), file_hash(path)) for path in template_files(self.env, names)]
+        # The filters, tests and globals templates can call, by name and where they are defined.
+        callables = [
+            (
+                kind,
+                name,
+                getattr(value, "__module__", ""),
+                getattr(value, "__qualname__", type(value).__name__),
+            )
+            for kind, values in (("f", self.env.filters), ("t", self.env.tests), ("g", self.env.globals))
+            for name, value in sorted(values.items())
+        ]
+        return key(sorted((name, repr(value)) for name, value in context.items()), sources, callables)
+
+    def _write_feeds(self, context, memo: Memo, inputs_key: str) -> None:
         settings = self.newsletter
         site_url = self.settings["SITEURL"].rstrip("/")
         feed_domain = (self.settings.get("FEED_DOMAIN") or site_url).rstrip("/")
         body = self.env.get_template("newsletter/body.html")
-        bodies = {issue.month: body.render({**context, "issue": issue}) for issue in self.issues}
+        bodies = {
+            issue.month: memo.get(
+                key("body", inputs_key, issue), functools.partial(body.render, {**context, "issue": issue})
+            )
+            for issue in self.issues
+        }
         for path, kind in ((settings.feed_atom, "atom"), (settings.feed_rss, "rss")):
             if not path:
                 continue
@@ -307,11 +370,7 @@ class NewsletterGenerator(Generator):
                 return url
             return with_utm(url, site_url, settings.utm_parameters, issue.key, issue.month)
 
-        email = render_email(self.env, issue, context, link)
-        problem = size_problem(issue, email, settings.email_max_kb, settings.path)
-        if problem is not None:
-            raise problem  # past the gate: the build stops before a clipped email is written
-        return email
+        return render_email(self.env, issue, context, link)
 
     def _build_inputs(self) -> tuple[dict[str, str], dict[str, object]]:
         """What every issue is built from besides its own files: the email templates and the

@@ -19,10 +19,10 @@ PLUGIN_TEMPLATES = Path(__file__).parent / "templates"
 PLUGIN_LABEL = "pelican-monthly-newsletter:templates/"
 
 
-def template_files(env: Environment) -> list[Path]:
-    """The files of the email templates and of every template they use, sorted."""
+def template_files(env: Environment, names: tuple[str, ...] = EMAIL_TEMPLATES) -> list[Path]:
+    """The files of the templates ``names`` (the email's) and of every template they use, sorted."""
     seen: dict[str, Path] = {}
-    pending = list(EMAIL_TEMPLATES)
+    pending = list(names)
     while pending:
         name = pending.pop()
         if name in seen or env.loader is None:
