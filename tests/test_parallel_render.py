@@ -28,8 +28,11 @@ def forks(monkeypatch):
             thread.join(timeout=60)
     # Threads of other tests' infrastructure that outlive them on this worker (an idle HTTP
     # server's, under xdist) are not the build's: the guard counts the threads started since.
-    before = set(threading.enumerate()) - {threading.main_thread()}
-    monkeypatch.setattr(rendering.threading, "active_count", lambda: len(set(threading.enumerate()) - before))
+    before = set(threading.enumerate())
+    real_other_threads = rendering.other_threads
+    monkeypatch.setattr(
+        rendering, "other_threads", lambda: [t for t in real_other_threads() if t not in before]
+    )
     made = []
     real_fork = os.fork
 
@@ -100,6 +103,21 @@ def test_the_build_renders_in_its_own_process_while_another_thread_runs(tmp_path
         release.set()
         waiting.join()
     assert forks == []
+    assert_same_tree(build(tmp_path, "plain", False, fastbuild=False), parallel)
+
+
+def test_the_build_forks_beside_a_thread_marked_fork_safe(tmp_path, forks):
+    # As beside the build's own deletion of the output two builds old (build_site).
+    release = threading.Event()
+    remover = threading.Thread(target=release.wait, daemon=True)
+    remover.fork_safe = True  # type: ignore[attr-defined]
+    remover.start()
+    try:
+        parallel = build(tmp_path, "parallel", False, fastbuild=True)
+    finally:
+        release.set()
+        remover.join()
+    assert len(forks) == 2
     assert_same_tree(build(tmp_path, "plain", False, fastbuild=False), parallel)
 
 

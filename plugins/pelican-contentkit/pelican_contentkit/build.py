@@ -316,9 +316,12 @@ def _remove_in_background(folder: Path) -> None:
         shutil.rmtree(doomed, ignore_errors=True)  # left by a run that was killed meanwhile
         folder.rename(doomed)
     if doomed.exists():
-        threading.Thread(
+        remover = threading.Thread(
             target=shutil.rmtree, args=(doomed,), kwargs={"ignore_errors": True}, name="remove-old-output"
-        ).start()
+        )
+        # It holds no lock a forked process could need: fastbuild may fork beside it.
+        remover.fork_safe = True  # type: ignore[attr-defined]
+        remover.start()
 
 
 def _replace_dir(new: Path, target: Path, keep_old: bool = True) -> None:

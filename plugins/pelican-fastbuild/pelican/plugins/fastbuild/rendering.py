@@ -42,6 +42,14 @@ _ABSENT = object()
 MIN_PAGES_FOR_FORK = 64
 
 
+def other_threads() -> list[threading.Thread]:
+    """The threads besides this one that a fork could leave a lock held for: all but those
+    marked ``fork_safe`` (the build's deletion of an old output folder, which takes no lock
+    a child needs; it used to keep the articles' pages of every repeated build on one core)."""
+    here = threading.current_thread()
+    return [t for t in threading.enumerate() if t is not here and not getattr(t, "fork_safe", False)]
+
+
 @dataclass(frozen=True)
 class PageJob:
     template: Any
@@ -99,12 +107,7 @@ def render_job(job: PageJob) -> None:
 def render_jobs(jobs: list[PageJob], processes: int) -> None:
     """Render every job, ``processes`` at a time (forked children and this process)."""
     # A fork copies only the thread that makes it: with others running, render here.
-    if (
-        processes < 2
-        or len(jobs) < MIN_PAGES_FOR_FORK
-        or not hasattr(os, "fork")
-        or threading.active_count() > 1
-    ):
+    if processes < 2 or len(jobs) < MIN_PAGES_FOR_FORK or not hasattr(os, "fork") or other_threads():
         for job in jobs:
             render_job(job)
         return
