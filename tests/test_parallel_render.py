@@ -91,33 +91,28 @@ def test_a_failed_rendering_process_has_its_pages_rendered_by_the_build(tmp_path
     assert_same_tree(plain, parallel)
 
 
-def test_the_build_renders_in_its_own_process_while_another_thread_runs(tmp_path, forks):
+@pytest.mark.parametrize(
+    ("fork_safe", "forks_made"),
+    [(False, 0), (True, 2)],
+    ids=["another thread: rendered here", "a thread marked fork_safe: forked beside it"],
+)
+def test_a_second_thread_keeps_the_rendering_here_unless_marked_fork_safe(
+    tmp_path, forks, fork_safe, forks_made
+):
     # A fork copies only the forking thread (a lock another thread holds stays held in the
-    # child): with a second thread alive, the pages are rendered without forking.
+    # child): with a second thread alive the pages are rendered without forking, unless it is
+    # marked fork_safe, as the build's own deletion of the output two builds old is (build_site).
     release = threading.Event()
     waiting = threading.Thread(target=release.wait, daemon=True)
+    if fork_safe:
+        waiting.fork_safe = True  # type: ignore[attr-defined]
     waiting.start()
     try:
         parallel = build(tmp_path, "parallel", False, fastbuild=True)
     finally:
         release.set()
         waiting.join()
-    assert forks == []
-    assert_same_tree(build(tmp_path, "plain", False, fastbuild=False), parallel)
-
-
-def test_the_build_forks_beside_a_thread_marked_fork_safe(tmp_path, forks):
-    # As beside the build's own deletion of the output two builds old (build_site).
-    release = threading.Event()
-    remover = threading.Thread(target=release.wait, daemon=True)
-    remover.fork_safe = True  # type: ignore[attr-defined]
-    remover.start()
-    try:
-        parallel = build(tmp_path, "parallel", False, fastbuild=True)
-    finally:
-        release.set()
-        remover.join()
-    assert len(forks) == 2
+    assert len(forks) == forks_made
     assert_same_tree(build(tmp_path, "plain", False, fastbuild=False), parallel)
 
 
