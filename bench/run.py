@@ -9,9 +9,12 @@ every build runs as the command a user runs, in a fresh process tree: stock Peli
 bench/quickstart/pelicanconf.py) and Networker's ``make build`` as a whole (make, invoke,
 Python start-up, the one reading of the content that is also its check, the build, the
 search index), run in a scratch copy of the project whose content/ is the corpus. One
-warm-up of each, then R runs alternating plain, Networker, plain, Networker... A sampler thread
-in this process reads the proportional set size (PSS) of the build process and all its
-descendants (forked rendering processes, Pagefind) every 20 ms and keeps the peak. Then: the content
+warm-up of each, then R timed runs alternating plain, Networker, plain, Networker..., then
+MEMORY_RUNS runs of each for the memory: in those, a sampler thread in this process reads the
+proportional set size (PSS) of the build process and all its descendants (forked rendering
+processes, Pagefind) every 20 ms and keeps the peak. The timed runs are not sampled: reading a
+process's PSS walks its page tables, which took a good part of a core from a build that uses
+both (see run_measured). Then: the content
 check alone, the newsletter's ``generate_output`` alone, and the development build with the
 content cache, cold and then rebuilt after changing one article.
 
@@ -52,6 +55,9 @@ QUICKSTART_SETTINGS = ROOT / "bench" / "quickstart" / "pelicanconf.py"
 # The second reference row: plain Pelican with Networker's settings (notmyidea, no plugins).
 SITE_SETTINGS = ROOT / "bench" / "site_settings" / "pelicanconf.py"
 SAMPLE_INTERVAL = 0.02
+MEMORY_RUNS = (
+    2  # sampled runs of stock Pelican and `make build` each, after the timed ones: the memory figures
+)
 
 # The targets of issue 15, each a ratio measured in one run against stock Pelican.
 BUILD_RATIO_TARGET = 0.5  # `make build` as a whole, at every N measured (Eleventy's mark: 0.58)
@@ -151,29 +157,38 @@ def tree_pss_kib(pid: int) -> tuple[int, int, int]:
     return sum(sizes), max(builders, default=0), pagefind
 
 
-def run_measured(command: list[str], cwd: Path, interval: float = SAMPLE_INTERVAL) -> ProcessRun:
-    """Run ``command`` to its end, sampling the PSS of its process tree; parse the JSON line
-    it prints last (if any)."""
+def run_measured(
+    command: list[str], cwd: Path, interval: float = SAMPLE_INTERVAL, sample: bool = True
+) -> ProcessRun:
+    """Run ``command`` to its end, sampling the PSS of its process tree (unless not ``sample``);
+    parse the JSON line it prints last (if any).
+
+    Sampling is not free: reading ``/proc/PID/smaps_rollup`` walks the process's page tables
+    (about 7 ms for a 300 MiB process, here) and holds its memory map's lock meanwhile, so a
+    sampler every 20 ms takes a good part of a core from a build that uses both. Timed runs
+    are therefore not sampled; the memory figures come from runs of their own."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err)
         peak = [0, 0, 0, 0]  # tree KiB, main process KiB, Pagefind KiB, samples
         stop = threading.Event()
 
-        def sample() -> None:
+        def sample_tree() -> None:
             while not stop.is_set():
                 tree, main, pagefind = tree_pss_kib(process.pid)
                 peak[0], peak[1], peak[2] = max(peak[0], tree), max(peak[1], main), max(peak[2], pagefind)
                 peak[3] += 1
                 stop.wait(interval)
 
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
+        sampler = threading.Thread(target=sample_tree, daemon=True)
+        if sample:
+            sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         stop.set()
-        sampler.join()
+        if sample:
+            sampler.join()
         out.seek(0)
         err.seek(0)
         stdout = out.read().decode("utf-8", "replace")
@@ -313,26 +328,28 @@ def available_variants() -> list[Variant]:
     return [variant for variant in VARIANTS if not variant.setting or variant.setting in DEFAULTS]
 
 
-def measured_command(name: str, command: list[str], cwd: Path) -> ProcessRun:
-    """A user's command, timed from outside. Like a user's, each build after the first finds
-    the previous build's output in place: stock Pelican writes over it, `make build` builds
-    beside it and swaps."""
-    result = run_measured(command, cwd)
+def measured_command(name: str, command: list[str], cwd: Path, sample: bool = False) -> ProcessRun:
+    """A user's command, timed from outside (its memory sampled only with ``sample``). Like a
+    user's, each build after the first finds the previous build's output in place: stock
+    Pelican writes over it, `make build` builds beside it and swaps."""
+    result = run_measured(command, cwd, sample=sample)
     if result.exit_code:
         raise BuildFailed(name, result)
     return dataclasses.replace(result, figures={"seconds": result.wall_seconds, **result.figures})
 
 
-def plain_pelican(content: Path, work: Path, settings: Path = QUICKSTART_SETTINGS) -> ProcessRun:
+def plain_pelican(
+    content: Path, work: Path, settings: Path = QUICKSTART_SETTINGS, sample: bool = False
+) -> ProcessRun:
     """Stock Pelican's `make html`: `pelican content -o output -s pelicanconf.py`."""
     output = work / f"output-plain-{settings.parent.name}"
     command = [str(ROOT / ".venv" / "bin" / "pelican"), str(content), "-o", str(output), "-s", str(settings)]
-    return measured_command(f"plain Pelican ({settings.relative_to(ROOT)})", command, work)
+    return measured_command(f"plain Pelican ({settings.relative_to(ROOT)})", command, work, sample)
 
 
-def make_build(site: Path) -> ProcessRun:
+def make_build(site: Path, sample: bool = False) -> ProcessRun:
     """Networker's `make build`, whole, in a scratch site."""
-    return measured_command(f"make build ({site.name})", ["make", "-s", "build"], site)
+    return measured_command(f"make build ({site.name})", ["make", "-s", "build"], site, sample)
 
 
 def measured_build(mode: str, content: Path, work: Path, *extra: str) -> ProcessRun:
@@ -343,7 +360,7 @@ def measured_build(mode: str, content: Path, work: Path, *extra: str) -> Process
     options = ["--content", str(content), "--output", str(output)]
     if mode != "plain":
         options += ["--campaigns", str(campaigns)]
-    result = run_measured(build_command(mode, *options, *extra), ROOT)
+    result = run_measured(build_command(mode, *options, *extra), ROOT, sample=False)
     if result.exit_code:
         raise BuildFailed(mode, result)
     return result
@@ -361,11 +378,11 @@ def median(values: list[float]) -> float:
 @dataclass(frozen=True)
 class Row:
     """A whole-process build measured in the alternation: its key in the figures, its name in
-    the log, and how to run it once."""
+    the log, and how to run it once (with its memory sampled, or not)."""
 
     key: str
     name: str
-    run: Callable[[], ProcessRun]
+    run: Callable[[bool], ProcessRun]
 
 
 def bench_articles(
@@ -387,64 +404,79 @@ def bench_articles(
     try:
         site = scratch_site(content, work)
         rows = [
-            Row("plain", "stock", lambda: plain_pelican(content, work)),
+            Row("plain", "stock", lambda sample: plain_pelican(content, work, sample=sample)),
             *(
-                [Row("site_settings", "site settings", lambda: plain_pelican(content, work, SITE_SETTINGS))]
+                [
+                    Row(
+                        "site_settings",
+                        "site settings",
+                        lambda sample: plain_pelican(content, work, SITE_SETTINGS, sample),
+                    )
+                ]
                 if extra
                 else []
             ),
-            Row("networker", "make build", lambda: make_build(site)),
+            Row("networker", "make build", lambda sample: make_build(site, sample)),
         ]
         for variant in variants:
             if variant.make_build:
                 variant_site = scratch_site(content, work, f"site-{variant.key}", variant.settings)
-                rows.append(Row(variant.key, variant.key, lambda s=variant_site: make_build(s)))
+                rows.append(
+                    Row(variant.key, variant.key, lambda sample, s=variant_site: make_build(s, sample))
+                )
         log("warm-up: " + ", ".join(row.name for row in rows))
         for row in rows:
-            row.run()
+            row.run(False)
         measured: dict[str, list[ProcessRun]] = {row.key: [] for row in rows}
 
         def width(row: Row) -> int:
             return max(9, len(row.name) + 2)
 
         header = f"{'run':>6} " + " ".join(f"{row.name + ' s':>{width(row)}}" for row in rows)
-        log(header + f" {'ratio':>7} {'plain MiB':>10} {'networker MiB':>14}")
+        log(header + f" {'ratio':>7}")
         for number in range(1, runs + 1):
             for row in rows:
-                measured[row.key].append(row.run())
+                measured[row.key].append(row.run(False))
             p, n = measured["plain"][-1], measured["networker"][-1]
             times = " ".join(f"{measured[row.key][-1].wall_seconds:>{width(row)}.2f}" for row in rows)
-            log(
-                f"{number:>6} {times} {n.wall_seconds / p.wall_seconds:>7.3f}"
-                f" {p.peak_pss_mib:>10.0f} {n.peak_pss_mib:>14.0f}"
+            log(f"{number:>6} {times} {n.wall_seconds / p.wall_seconds:>7.3f}")
+        # The memory: runs of their own, sampled (see run_measured), alternating in the same way.
+        sampled: dict[str, list[ProcessRun]] = {"plain": [], "networker": []}
+        for _ in range(MEMORY_RUNS):
+            for row in rows:
+                if row.key in sampled:
+                    sampled[row.key].append(row.run(True))
+        log(
+            f"memory runs ({MEMORY_RUNS}, sampled every {SAMPLE_INTERVAL * 1000:.0f} ms): PSS peak "
+            + ", ".join(
+                f"{key} {' / '.join(f'{r.peak_pss_mib:.0f}' for r in runs_)} MiB"
+                for key, runs_ in sampled.items()
             )
+        )
         plain, networker = measured["plain"], measured["networker"]
+        plain_memory, networker_memory = sampled["plain"], sampled["networker"]
         ratios = [n.wall_seconds / p.wall_seconds for p, n in zip(plain, networker, strict=True)]
         figures: dict[str, Any] = {
             "articles": articles,
             "runs": runs,
-            "plain": build_figures(plain),
-            "networker": build_figures(networker),
+            "plain": build_figures(plain, plain_memory),
+            "networker": build_figures(networker, networker_memory),
             "ratios": ratios,
             "median_ratio": median(ratios),
             "ratio_of_medians": median([r.wall_seconds for r in networker])
             / median([r.wall_seconds for r in plain]),
-            "memory_ratio": median([r.peak_pss_mib for r in networker])
-            / median([r.peak_pss_mib for r in plain]),
+            "memory_ratio": median([r.peak_pss_mib for r in networker_memory])
+            / median([r.peak_pss_mib for r in plain_memory]),
             # Without Pagefind and any forked rendering process: the Python build process alone.
-            "memory_ratio_build_process": median([r.peak_main_pss_mib for r in networker])
-            / median([r.peak_main_pss_mib for r in plain]),
+            "memory_ratio_build_process": median([r.peak_main_pss_mib for r in networker_memory])
+            / median([r.peak_main_pss_mib for r in plain_memory]),
         }
         if extra:
             figures["site_settings"] = compared_row(measured["site_settings"], plain, networker)
         medians = " ".join(
             f"{median([r.wall_seconds for r in measured[row.key]]):>{width(row)}.2f}" for row in rows
         )
-        log(
-            f"median {medians} {figures['median_ratio']:>7.3f}"
-            f" {figures['plain']['median_peak_pss_mib']:>10.0f}"
-            f" {figures['networker']['median_peak_pss_mib']:>14.0f}"
-        )
+        log(f"median {medians} {figures['median_ratio']:>7.3f}")
         log(
             f"peak memory (PSS of the process tree): plain {figures['plain']['median_peak_pss_mib']:.0f} "
             "MiB, "
@@ -477,7 +509,7 @@ def bench_articles(
             f"index included): {in_process.figures['seconds']:.2f} s"
         )
 
-        check = run_measured(build_command("check", "--content", str(content)), ROOT)
+        check = run_measured(build_command("check", "--content", str(content)), ROOT, sample=False)
         if check.exit_code:
             log(f"the content check failed:\n{check.log_tail}")
         figures["check"] = {
@@ -519,9 +551,9 @@ def bench_articles(
 def compared_row(results: list[ProcessRun], plain: list[ProcessRun], networker: list[ProcessRun]) -> dict:
     """A row's figures beside stock Pelican's and Networker's runs of the same rounds: its
     ratio to stock, and what it takes more than Networker with everything on (the saving of
-    the part it turns off), each the median of the per-round figures."""
+    the part it turns off), each the median of the per-round figures (no memory: not sampled)."""
     return {
-        **build_figures(results),
+        **build_figures(results, []),
         "median_ratio": median(
             [r.wall_seconds / p.wall_seconds for r, p in zip(results, plain, strict=True)]
         ),
@@ -566,21 +598,23 @@ def bench_parts(
     return parts
 
 
-def build_figures(results: list[ProcessRun]) -> dict[str, Any]:
+def build_figures(results: list[ProcessRun], memory: list[ProcessRun]) -> dict[str, Any]:
+    """The times of the timed runs ``results``, the memory of the sampled runs ``memory``."""
     return {
         "wall_seconds": [r.wall_seconds for r in results],
         "build_seconds": [r.figures["seconds"] for r in results],
-        "peak_pss_mib": [r.peak_pss_mib for r in results],
-        "peak_main_pss_mib": [r.peak_main_pss_mib for r in results],
-        "peak_pagefind_pss_mib": [r.peak_pagefind_pss_mib for r in results],
-        "max_rss_mib": [r.max_rss_mib for r in results],
+        "peak_pss_mib": [r.peak_pss_mib for r in memory],
+        "peak_main_pss_mib": [r.peak_main_pss_mib for r in memory],
+        "peak_pagefind_pss_mib": [r.peak_pagefind_pss_mib for r in memory],
+        "max_rss_mib": [r.max_rss_mib for r in memory],
+        "memory_run_seconds": [r.wall_seconds for r in memory],
         "median_seconds": median([r.wall_seconds for r in results]),
         "median_build_seconds": median([r.figures["seconds"] for r in results]),
-        "median_peak_pss_mib": median([r.peak_pss_mib for r in results]),
-        "median_peak_main_pss_mib": median([r.peak_main_pss_mib for r in results]),
-        "median_peak_pagefind_pss_mib": median([r.peak_pagefind_pss_mib for r in results]),
-        "median_max_rss_mib": median([r.max_rss_mib for r in results]),
-        "memory_samples": [r.samples for r in results],
+        "median_peak_pss_mib": median([r.peak_pss_mib for r in memory]),
+        "median_peak_main_pss_mib": median([r.peak_main_pss_mib for r in memory]),
+        "median_peak_pagefind_pss_mib": median([r.peak_pagefind_pss_mib for r in memory]),
+        "median_max_rss_mib": median([r.max_rss_mib for r in memory]),
+        "memory_samples": [r.samples for r in memory],
     }
 
 
@@ -613,6 +647,7 @@ def bench_rebuild(
             str(settings),
         ),
         ROOT,
+        sample=False,
     )
     if result.exit_code:
         raise BuildFailed(f"dev-rebuilds {label}".rstrip(), result)
@@ -632,7 +667,6 @@ def bench_rebuild(
         "ratio_to_cold_production": median(rebuilds) / cold_production,
         "ratio_to_plain_cold": median(rebuilds) / figures["plain"]["median_seconds"],
         "ratio_to_cold_dev": median(rebuilds) / cold_dev,
-        "peak_pss_mib": result.peak_pss_mib,
     }
     log(
         f"development build with the content cache (as `invoke livereload`{', ' + label if label else ''}): "
@@ -756,7 +790,8 @@ def markdown_report(results: dict[int, dict[str, Any]], targets: list[Target], i
         f"({info['cpu_count']} CPUs, {info['cpu_model'] or 'unknown CPU'}, Python {info['python']}, "
         f"Pelican {info['pelican']}, commit {info['git_commit'][:7]}"
         f"{' with changes' if info.get('git_dirty') else ''}; load average {load:.2f} at the start, "
-        f"{load_end:.2f} at the end; medians of {info['runs']} alternating runs after a warm-up). A part's "
+        f"{load_end:.2f} at the end; medians of {info['runs']} alternating runs after a warm-up; "
+        f"memory: medians of {MEMORY_RUNS} further runs, sampled). A part's "
         "saving is the time of the row with that part off minus the time with everything on.",
     ]
     for n, figures in sorted(results.items()):
@@ -870,7 +905,8 @@ def estimate_seconds(
         once = [cost["in_process"], cost["check"], cost["newsletter"], *series]
         cached = (RESULTS / f"corpus-{n}-s{seed}-{corpus_version()}" / "complete").is_file()
         work = (runs + 1) * sum(cost[row] for row in rows) + sum(once) + (0 if cached else cost["corpus"])
-        processes = (runs + 1) * len(rows) + len(once)
+        work += MEMORY_RUNS * (cost["plain"] + cost["networker"])
+        processes = (runs + 1) * len(rows) + len(once) + 2 * MEMORY_RUNS
         total += work * n / 1000 + ESTIMATE_START_UP * processes
     return total
 

@@ -91,6 +91,15 @@ def test_the_sampler_finds_the_memory_of_a_grandchild_process():
     assert result.samples >= 10
 
 
+def test_a_timed_run_is_not_sampled():
+    """The timed runs leave the build's cores to the build: no sampler reads its memory."""
+    result = run_measured([sys.executable, "-c", "import time; time.sleep(0.3)"], ROOT, sample=False)
+    assert result.exit_code == 0
+    assert result.samples == 0
+    assert result.peak_pss_mib == 0
+    assert result.wall_seconds >= 0.3
+
+
 def bench_figures(plain: float, networker: float, check: float, rebuild: float) -> dict:
     return {
         "plain": {"median_seconds": plain},
