@@ -42,6 +42,9 @@ setup: $(PY_STAMP) node-tools
 $(PY_STAMP): requirements.txt requirements-dev.txt constraints.txt $(wildcard plugins/*/pyproject.toml)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	@# pip compiles what it installs, but not the editable plugins: compile them now, so that a
+	@# process that may not write bytecode (PYTHONDONTWRITEBYTECODE) need not compile them each time.
+	@$(BIN)/python -m compileall -q plugins tasks.py pelicanconf.py publishconf.py >/dev/null
 	@touch $@
 
 # The W3C Nu HTML checker (and the browser-test tools) come from npm. Without npm,
