@@ -14,7 +14,7 @@ import pytest
 from pelican.plugins.reader_features.meta import blog_posting, json_ld_script, meta_description, plain_text
 from pelican.plugins.reader_features.navigation import ArticleFacts, neighbours, related, related_all
 from pelican.plugins.reader_features.settings import plugin_settings
-from pelican.plugins.reader_features.share import mailto, share_links
+from pelican.plugins.reader_features.share import mailto, quoted, share_links
 from pelican.plugins.reader_features.subscribe import subscribe_form
 from pelican_contentkit.errors import ContentError, ContentErrors
 
@@ -156,3 +156,12 @@ def test_settings_have_defaults_and_report_bad_ones_by_name():
     fields = sorted(error.field for error in caught.value.errors)
     assert fields == ["READER_DESCRIPTION_LENGTH", "READER_RELATED", "READER_RELATED_MAX"]
     assert re.search(r"must be a whole number, not str '160'", caught.value.message)
+
+
+@pytest.mark.parametrize(
+    "text", ["", "plain-Text_1.~", "Give & get: a guide?", "a b\r\nc/d%e+f#g", "don’t — “é” 中 😀"]
+)
+def test_share_links_quote_as_urllib_does(text):
+    from urllib.parse import quote
+
+    assert quoted(text) == quote(text, safe="")

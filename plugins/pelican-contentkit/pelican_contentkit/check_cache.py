@@ -69,6 +69,8 @@ class CheckCache:
     ) -> list[ContentError]:
         from pelican_contentkit.content_checks import metadata_problems
 
+        if self.memo.path is None:  # a build that keeps nothing: no digest to make
+            return metadata_problems(source, required, known, today)
         read = source.content.metadata if source.content is not None else None
         dates = None if read is None else (read.get("date"), read.get("modified"))
         digest = key("metadata", self._source_key(source), dates, required, sorted(known), today)
@@ -85,6 +87,8 @@ class CheckCache:
     def migration_warnings(self, label: str, text: str) -> list[ContentError]:
         from pelican_contentkit.migration import migration_warnings
 
+        if self.memo.path is None:
+            return migration_warnings(label, text)
         return self.memo.get(key("migration", label, text), lambda: migration_warnings(label, text))
 
     def save(self) -> None:

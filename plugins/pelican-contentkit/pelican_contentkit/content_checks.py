@@ -231,11 +231,16 @@ def warn_unread_markdown(
     for folder, dirs, files in os.walk(content_root):
         dirs[:] = sorted(d for d in dirs if not any(fnmatch.fnmatch(d, pattern) for pattern in ignore))
         for name in sorted(files):
-            path = Path(folder) / name
-            if path.suffix.lower() not in MARKDOWN_SUFFIXES or any(fnmatch.fnmatch(name, p) for p in ignore):
+            # In strings: nearly every file is a Markdown file Pelican read.
+            if os.path.splitext(name)[1].lower() not in MARKDOWN_SUFFIXES or any(
+                fnmatch.fnmatch(name, p) for p in ignore
+            ):
                 continue
+            if real_path(os.path.join(folder, name)) in read:
+                continue
+            path = Path(folder) / name
             label = ledger_module.label(path, content_root)
-            if real_path(str(path)) in read or _inside(label, skip):
+            if _inside(label, skip):
                 continue
             logger.warning(
                 "%s %s: Pelican does not read this Markdown file (it is outside %s): it is not on "

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 HEADER_LINE = re.compile(r"^ {0,3}([A-Za-z0-9_-]+):\s*(.*?)\s*$")
@@ -72,7 +72,7 @@ def read_header(text: str) -> MetadataHeader:
             continue
         definitions.setdefault(key, []).append(value)
         last_key = key
-    return MetadataHeader(definitions, "\n".join(text.split("\n")[body_index:]), body_index + 1)
+    return MetadataHeader(definitions, _lines_from(text, body_index), body_index + 1)
 
 
 def scan_header(text: str) -> Header:
@@ -97,12 +97,19 @@ def _split(text: str) -> tuple[list[tuple[int, str | None, str]], int, int]:
     """The header's lines as (line number, lowercase field name or None for a continuation
     line, stripped value), the index of the body's first line in ``text.split("\\n")``, and
     the line number :attr:`Header.body_first_line` reports."""
-    lines = text.split("\n")
     entries: list[tuple[int, str | None, str]] = []
-    index = 1 if lines and HEADER_BEGIN.match(lines[0]) else 0
+    lines = _header_lines(text)
+    first = next(lines, None)
+    if first is None:
+        return entries, 0, 1
+    index = 0
+    if HEADER_BEGIN.match(first):
+        index = 1
+        first = next(lines, None)
     last_key = None
-    while index < len(lines):
-        line = lines[index].expandtabs(4)
+    line = first
+    while line is not None:
+        line = line.expandtabs(4)
         if not line.strip() or HEADER_END.match(line):
             return entries, index + 1, index + 1 + (0 if not line.strip() else 1)
         match = HEADER_LINE.match(line)
@@ -115,7 +122,31 @@ def _split(text: str) -> tuple[list[tuple[int, str | None, str]], int, int]:
         else:
             return entries, index, index + 1
         index += 1
+        line = next(lines, None)
     return entries, index, index + 1
+
+
+def _header_lines(text: str) -> Iterator[str]:
+    """``text.split("\\n")``, one line at a time: a header is a few lines of a long file."""
+    start = 0
+    while True:
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start:end]
+        start = end + 1
+
+
+def _lines_from(text: str, index: int) -> str:
+    """``"\\n".join(text.split("\\n")[index:])`` without splitting the body."""
+    start = 0
+    for _ in range(index):
+        end = text.find("\n", start)
+        if end < 0:
+            return ""
+        start = end + 1
+    return text[start:]
 
 
 def header_fields(header: MetadataHeader) -> dict[str, str]:
