@@ -12,12 +12,13 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from jinja2 import Environment
+from jinja2 import Environment, Template
 
 from .model import Issue
 
@@ -54,13 +55,63 @@ def with_utm(
     return urlunsplit(parts._replace(query=urlencode(sorted(query.items()))))
 
 
-def render_email(env: Environment, issue: Issue, context: dict[str, Any], link) -> RenderedEmail:
+def utm_link(
+    site_url: str, parameters: tuple[tuple[str, str], ...], issue_key: str, month: str
+) -> Callable[[str], str]:
+    """:func:`with_utm` for the links of one issue, its parameters formatted and encoded once
+    (not for every link) and each link's answer kept: the HTML and text parts of an email
+    link to the same pages."""
+    prefix = site_url.rstrip("/") + "/"
+    added: dict[str, str] = {}
+    for name, value in parameters:
+        added.setdefault(name, value.format(issue_key=issue_key, month=month))
+    encoded = urlencode(sorted(added.items()))
+    answers: dict[str, str] = {}
+
+    def link(url: str) -> str:
+        if not parameters or not url.startswith(prefix):
+            return url
+        answer = answers.get(url)
+        if answer is None:
+            parts = urlsplit(url)
+            # A link without a query of its own (the usual case) gets the issue's query as is.
+            if parts.query:
+                answer = with_utm(url, site_url, parameters, issue_key, month)
+            else:
+                answer = urlunsplit(parts._replace(query=encoded))
+            answers[url] = answer
+        return answer
+
+    return link
+
+
+@dataclass(frozen=True)
+class EmailTemplates:
+    """The three templates of an email, looked up once for all the issues of a build."""
+
+    subject: Template
+    html: Template
+    text: Template
+
+    @classmethod
+    def of(cls, env: Environment) -> EmailTemplates:
+        return cls(
+            env.get_template("newsletter/subject.txt"),
+            env.get_template("newsletter/email.html"),
+            env.get_template("newsletter/email.txt"),
+        )
+
+
+def render_email(
+    env: Environment | EmailTemplates, issue: Issue, context: dict[str, Any], link
+) -> RenderedEmail:
     """The subject, HTML (inlined CSS) and text parts of ``issue``. ``link(url)`` adds tracking."""
+    templates = env if isinstance(env, EmailTemplates) else EmailTemplates.of(env)
     values = {**context, "issue": issue, "link": link}
-    subject = " ".join(env.get_template("newsletter/subject.txt").render(values).split())
+    subject = " ".join(templates.subject.render(values).split())
     values["subject"] = subject
-    html = inliner().inline(env.get_template("newsletter/email.html").render(values))
-    text = env.get_template("newsletter/email.txt").render(values).strip() + "\n"
+    html = inliner().inline(templates.html.render(values))
+    text = templates.text.render(values).strip() + "\n"
     return RenderedEmail(subject=subject, html=html, text=text)
 
 
@@ -104,16 +155,56 @@ def campaign_record(
     }
 
 
-def write_campaign(folder: Path, email: RenderedEmail, record: dict[str, Any]) -> None:
-    """Write the three campaign files to ``folder`` all at once: a temporary folder renamed into place."""
+# Stands for the content folder's list in campaign.json while the rest is encoded (record_json).
+_CONTENT_FOLDER = "\0content_folder\0"
+
+
+def content_folder_json(content_folder: dict[str, object]) -> str:
+    """campaign.json's ``content_folder`` (every file of the content folder, the same for
+    every issue and most of the file) as :func:`record_json` writes it, encoded once."""
+    return json.dumps(content_folder, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+
+
+def record_json(record: dict[str, Any], folder_json: str | None = None) -> str:
+    """The text of campaign.json: ``record`` in JSON, indented by 2; its ``content_folder``
+    given already encoded (:func:`content_folder_json`) if ``folder_json`` is."""
+    if folder_json is None or "content_folder" not in record:
+        return json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps({**record, "content_folder": _CONTENT_FOLDER}, indent=2, ensure_ascii=False)
+    # The placeholder's encoding in quotes ("\u0000content_folder\u0000") is nowhere else in
+    # the text: inside any other string, a quote is written \" and a backslash \\.
+    return text.replace(json.dumps(_CONTENT_FOLDER), folder_json, 1) + "\n"
+
+
+def write_campaign(
+    folder: Path,
+    email: RenderedEmail,
+    record: dict[str, Any],
+    *,
+    folder_json: str | None = None,
+    in_place: bool = False,
+) -> None:
+    """Write the three campaign files to ``folder`` all at once: a temporary folder renamed
+    into place; or, ``in_place``, straight into ``folder``, when it is a build's own staged
+    copy, swapped in as a whole (pelican_contentkit.build.staged_folder)."""
+    files = {
+        "email.html": email.html.encode("utf-8"),
+        "email.txt": email.text.encode("utf-8"),
+        "campaign.json": record_json(record, folder_json).encode("utf-8"),
+    }
+    if in_place:
+        folder.mkdir(parents=True, exist_ok=True)
+        os.chmod(folder, 0o755)
+        for name, data in files.items():
+            path = folder / name
+            path.unlink(missing_ok=True)  # never written through a link the copy kept
+            path.write_bytes(data)
+        return
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
-        (staging / "email.html").write_text(email.html, encoding="utf-8")
-        (staging / "email.txt").write_text(email.text, encoding="utf-8")
-        (staging / "campaign.json").write_text(
-            json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+        for name, data in files.items():
+            (staging / name).write_bytes(data)
         os.chmod(staging, 0o755)
         if folder.is_dir():  # keep what others keep there (the publisher's record)
             for extra in folder.iterdir():
