@@ -155,25 +155,29 @@ def campaign_record(
     }
 
 
-# Stands for the content folder's list in campaign.json while the rest is encoded (record_json).
-_CONTENT_FOLDER = "\0content_folder\0"
-
-
 def content_folder_json(content_folder: dict[str, object]) -> str:
     """campaign.json's ``content_folder`` (every file of the content folder, the same for
     every issue and most of the file) as :func:`record_json` writes it, encoded once."""
-    return json.dumps(content_folder, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+    return _nested_json(content_folder)
+
+
+def _nested_json(value: object) -> str:
+    """``value`` in JSON as ``json.dumps(..., indent=2)`` writes it one level in."""
+    # An encoded string never holds a newline: every newline is an indentation.
+    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ")
 
 
 def record_json(record: dict[str, Any], folder_json: str | None = None) -> str:
-    """The text of campaign.json: ``record`` in JSON, indented by 2; its ``content_folder``
-    given already encoded (:func:`content_folder_json`) if ``folder_json`` is."""
-    if folder_json is None or "content_folder" not in record:
+    """The text of campaign.json, ``json.dumps(record, indent=2, ensure_ascii=False)``; its
+    ``content_folder`` given already encoded (:func:`content_folder_json`) if ``folder_json`` is."""
+    if folder_json is None or not record or not all(isinstance(name, str) for name in record):
         return json.dumps(record, indent=2, ensure_ascii=False) + "\n"
-    text = json.dumps({**record, "content_folder": _CONTENT_FOLDER}, indent=2, ensure_ascii=False)
-    # The placeholder's encoding in quotes ("\u0000content_folder\u0000") is nowhere else in
-    # the text: inside any other string, a quote is written \" and a backslash \\.
-    return text.replace(json.dumps(_CONTENT_FOLDER), folder_json, 1) + "\n"
+    fields = [
+        f"  {json.dumps(name, ensure_ascii=False)}: "
+        + (folder_json if name == "content_folder" else _nested_json(value))
+        for name, value in record.items()
+    ]
+    return "{\n" + ",\n".join(fields) + "\n}\n"
 
 
 def write_campaign(
