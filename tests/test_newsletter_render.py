@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import json
 import os
+import random
 
 import pytest
+from jinja2 import Environment
+from jinja2.filters import do_wordwrap
 
 from pelican.plugins.monthly_newsletter.inputs import content_files
 from pelican.plugins.monthly_newsletter.render import (
     RenderedEmail,
     content_folder_json,
     record_json,
+    use_fast_wordwrap,
     utm_link,
     with_utm,
+    wordwrap,
     write_campaign,
 )
 
@@ -121,3 +126,47 @@ def test_content_files_lists_every_visible_file_through_links_to_files_not_folde
     assert content_files(content) == expected
     assert content_files(tmp_path / "content/") == expected
     assert content_files(tmp_path / "nowhere") == []
+
+
+WORDS = [
+    "a",
+    "bb",
+    "well-known",
+    "--",
+    "x--y",
+    "-b",
+    "ü",
+    "\u00a0",
+    "ä-ö",
+    "word,",
+    "end.",
+    "  ",
+    "\t",
+    "z" * 90,
+]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_faster_wordwrap_wraps_as_jinjas_does(seed):
+    env = Environment()
+    rng = random.Random(seed)
+    for _ in range(150):
+        text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 40)))
+        text = text.replace(" ", "\n", rng.randint(0, 2))
+        for width in (5, 72, 76):
+            for break_long_words in (False, True):
+                for break_on_hyphens in (True, False):
+                    for wrapstring in (None, "\n   "):
+                        arguments = (text, width, break_long_words, wrapstring, break_on_hyphens)
+                        assert wordwrap(env, *arguments) == do_wordwrap(env, *arguments)
+
+
+def test_the_faster_wordwrap_leaves_a_sites_own_filter_alone():
+    env = Environment()
+    use_fast_wordwrap(env)
+    assert env.filters["wordwrap"] is wordwrap
+    assert env.from_string("{{ 'one two three'|wordwrap(7) }}").render() == "one two\nthree"
+    own = Environment()
+    own.filters["wordwrap"] = str.upper
+    use_fast_wordwrap(own)
+    assert own.filters["wordwrap"] is str.upper

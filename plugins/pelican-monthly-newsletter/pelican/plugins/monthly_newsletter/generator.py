@@ -48,6 +48,7 @@ from .render import (
     content_folder_json,
     file_hash,
     render_email,
+    use_fast_wordwrap,
     utm_link,
     write_campaign,
 )
@@ -77,13 +78,13 @@ SETTINGS_LEFT_OUT = frozenset({BUILD_SETTING, PROBLEMS_KEY})
 class CampaignInputs:
     """What every issue's campaign files share, worked out once per build: the hashes of the
     email templates and settings files, the content folder's list (and its JSON), the site
-    root, the build's stamp, and the folder they are written to."""
+    root, the build's stamp (campaign.json's ``build``), and the folder they are written to."""
 
     shared: dict[str, str]
     folder: dict[str, object]
     folder_json: str
     root: Path
-    stamp: tuple[str, Path] | None
+    build: dict[str, str] | None
     target: Path
     in_place: bool
 
@@ -315,6 +316,7 @@ class NewsletterGenerator(Generator):
         # environment for every build): not asked again whether their files changed, for each
         # email and each template it includes.
         self.env.auto_reload = False
+        use_fast_wordwrap(self.env)
         memo = Memo.open(self.settings, MEMO_NAME, MEMO_CODE, MEMO_LIBRARIES)
         inputs_key = self._render_inputs_key(absolute) if memo.path is not None else ""
         self._write_feeds(absolute, memo, inputs_key)
@@ -412,10 +414,18 @@ class NewsletterGenerator(Generator):
             folder=folder,
             folder_json=content_folder_json(folder),
             root=root,
-            stamp=build_stamp(self.settings),
+            build=self._build_record(),
             target=target,
             in_place=target != final,
         )
+
+    def _build_record(self) -> dict[str, str] | None:
+        """The build whose site the campaign files go with (the publisher checks it)."""
+        stamp = build_stamp(self.settings)
+        if stamp is None:
+            return None
+        build_id, output = stamp
+        return {"id": build_id, "site": site_label(output, self.settings)}
 
     def _write_campaign(self, issue, email: RenderedEmail, inputs: CampaignInputs) -> None:
         settings = self.newsletter
@@ -425,9 +435,8 @@ class NewsletterGenerator(Generator):
         record = campaign_record(
             issue, email, settings.from_name, settings.reply_to, sources | inputs.shared, inputs.folder
         )
-        if inputs.stamp is not None:  # the build whose site these files go with (the publisher checks it)
-            build_id, output = inputs.stamp
-            record["build"] = {"id": build_id, "site": site_label(output, self.settings)}
+        if inputs.build is not None:
+            record["build"] = dict(inputs.build)
         write_campaign(
             inputs.target / issue.month,
             email,
