@@ -283,10 +283,11 @@ class NewsletterGenerator(Generator):
         settings = self.newsletter
         relative = self.settings["RELATIVE_URLS"]
         newest_first = self.context["NEWSLETTER_ISSUES"]
+        issue_template = self.get_template("newsletter/issue")
         for issue in self.issues:
             writer.write_file(
                 issue.save_as,
-                self.get_template("newsletter/issue"),
+                issue_template,
                 self.context,
                 relative_urls=relative,
                 issue=issue,
