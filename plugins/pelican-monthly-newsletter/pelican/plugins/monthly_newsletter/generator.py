@@ -6,7 +6,8 @@ import dataclasses
 import difflib
 import functools
 import logging
-from dataclasses import replace
+import os
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pelican.generators import Generator
@@ -41,11 +42,14 @@ from .model import FeaturedArticle, IssueArticle
 from .overrides import read_overrides
 from .render import (
     GMAIL_CLIP_BYTES,
+    EmailTemplates,
     RenderedEmail,
     campaign_record,
+    content_folder_json,
     file_hash,
     render_email,
-    with_utm,
+    use_fast_wordwrap,
+    utm_link,
     write_campaign,
 )
 from .settings import DEFAULTS, newsletter_settings
@@ -68,6 +72,21 @@ NEWSLETTER_CONTEXT = (
 )
 # Settings that change every build and are never rendered: the build's id, the problem ledger.
 SETTINGS_LEFT_OUT = frozenset({BUILD_SETTING, PROBLEMS_KEY})
+
+
+@dataclass(frozen=True)
+class CampaignInputs:
+    """What every issue's campaign files share, worked out once per build: the hashes of the
+    email templates and settings files, the content folder's list (and its JSON), the site
+    root, the build's stamp (campaign.json's ``build``), and the folder they are written to."""
+
+    shared: dict[str, str]
+    folder: dict[str, object]
+    folder_json: str
+    root: Path
+    build: dict[str, str] | None
+    target: Path
+    in_place: bool
 
 
 def issue_article(article, site_url: str, settings) -> IssueArticle:
@@ -226,11 +245,7 @@ class NewsletterGenerator(Generator):
                 continue
             facts = issue.featured.article
 
-            def link(url, issue=issue):
-                if not settings.utm:
-                    return url
-                return with_utm(url, site_url, settings.utm_parameters, issue.key, issue.month)
-
+            link = utm_link(site_url, settings.utm_parameters if settings.utm else (), issue.key, issue.month)
             article = self._featured_sources[issue.month]
             body = article.get_content(self.settings["SITEURL"])
             email_html, refused = email_body(
@@ -268,10 +283,11 @@ class NewsletterGenerator(Generator):
         settings = self.newsletter
         relative = self.settings["RELATIVE_URLS"]
         newest_first = self.context["NEWSLETTER_ISSUES"]
+        issue_template = self.get_template("newsletter/issue")
         for issue in self.issues:
             writer.write_file(
                 issue.save_as,
-                self.get_template("newsletter/issue"),
+                issue_template,
                 self.context,
                 relative_urls=relative,
                 issue=issue,
@@ -297,21 +313,28 @@ class NewsletterGenerator(Generator):
             "SITEURL": self.settings["SITEURL"],
             "newsletter": settings,
         }
+        # The templates do not change while one build renders them (Pelican makes a new
+        # environment for every build): not asked again whether their files changed, for each
+        # email and each template it includes.
+        self.env.auto_reload = False
+        use_fast_wordwrap(self.env)
         memo = Memo.open(self.settings, MEMO_NAME, MEMO_CODE, MEMO_LIBRARIES)
         inputs_key = self._render_inputs_key(absolute) if memo.path is not None else ""
         self._write_feeds(absolute, memo, inputs_key)
-        inputs = self._build_inputs() if settings.campaigns_path else ({}, {})
+        inputs = self._build_inputs() if settings.campaigns_path and self.issues else None
+        templates = EmailTemplates.of(self.env)
         # One issue at a time: an email is rendered, written where it goes, and let go, so a
         # site with years of issues never holds them all in memory.
         for issue in self.issues:
             email = memo.get(
-                key("email", inputs_key, issue), functools.partial(self._render_email, absolute, issue)
+                key("email", inputs_key, issue) if memo.path is not None else "",
+                functools.partial(self._render_email, absolute, issue, templates),
             )
             problem = size_problem(issue, email, settings.email_max_kb, settings.path)
             if problem is not None:
                 raise problem  # past the gate: the build stops before a clipped email is written
-            if settings.campaigns_path:
-                self._write_campaign(issue, email, *inputs)
+            if inputs is not None:
+                self._write_campaign(issue, email, inputs)
             if settings.preview:
                 self._write_preview(writer, issue, email)
         memo.save()
@@ -341,7 +364,8 @@ class NewsletterGenerator(Generator):
         body = self.env.get_template("newsletter/body.html")
         bodies = {
             issue.month: memo.get(
-                key("body", inputs_key, issue), functools.partial(body.render, {**context, "issue": issue})
+                key("body", inputs_key, issue) if memo.path is not None else "",
+                functools.partial(body.render, {**context, "issue": issue}),
             )
             for issue in self.issues
         }
@@ -361,20 +385,17 @@ class NewsletterGenerator(Generator):
             target.parent.mkdir(parents=True, exist_ok=True)
             (feed.atom_file if kind == "atom" else feed.rss_file)(str(target), pretty=True)
 
-    def _render_email(self, context, issue) -> RenderedEmail:
+    def _render_email(self, context, issue, templates: EmailTemplates | None = None) -> RenderedEmail:
         settings = self.newsletter
-        site_url = self.settings["SITEURL"]
+        link = utm_link(
+            self.settings["SITEURL"], settings.utm_parameters if settings.utm else (), issue.key, issue.month
+        )
+        return render_email(templates or self.env, issue, context, link)
 
-        def link(url):
-            if not settings.utm:
-                return url
-            return with_utm(url, site_url, settings.utm_parameters, issue.key, issue.month)
-
-        return render_email(self.env, issue, context, link)
-
-    def _build_inputs(self) -> tuple[dict[str, str], dict[str, object]]:
+    def _build_inputs(self) -> CampaignInputs:
         """What every issue is built from besides its own files: the email templates and the
-        settings files (label: hash), and the list of files in the content folder."""
+        settings files (label: hash), and the list of files in the content folder; and where
+        the campaign files go."""
         root = site_root(self.settings)
         shared = {template_label(path, root): file_hash(path) for path in template_files(self.env)}
         shared |= {
@@ -385,23 +406,45 @@ class NewsletterGenerator(Generator):
             "path": site_label(self.path, self.settings),
             "files": content_files(Path(self.path)),
         }
-        return shared, folder
+        final = site_path(self.newsletter.campaigns_path, self.settings)
+        # In a clean build, a staged copy swapped in with the site (pelican_contentkit.build):
+        # the build's own, written into directly.
+        target = staged_folder(self.settings, final)
+        return CampaignInputs(
+            shared=shared,
+            folder=folder,
+            folder_json=content_folder_json(folder),
+            root=root,
+            build=self._build_record(),
+            target=target,
+            in_place=target != final,
+        )
 
-    def _write_campaign(
-        self, issue, email: RenderedEmail, shared: dict[str, str], folder: dict[str, object]
-    ) -> None:
+    def _build_record(self) -> dict[str, str] | None:
+        """The build whose site the campaign files go with (the publisher checks it)."""
+        stamp = build_stamp(self.settings)
+        if stamp is None:
+            return None
+        build_id, output = stamp
+        return {"id": build_id, "site": site_label(output, self.settings)}
+
+    def _write_campaign(self, issue, email: RenderedEmail, inputs: CampaignInputs) -> None:
         settings = self.newsletter
         # Sources are named relative to the site root, as the publisher reads them back.
-        files = {label: site_path(label, self.settings) for label in issue.sources}
-        sources = {label: file_hash(path) for label, path in files.items() if path.is_file()} | shared
-        record = campaign_record(issue, email, settings.from_name, settings.reply_to, sources, folder)
-        stamp = build_stamp(self.settings)
-        if stamp is not None:  # the build whose site these files go with (the publisher checks it)
-            build_id, output = stamp
-            record["build"] = {"id": build_id, "site": site_label(output, self.settings)}
-        # In a clean build, a staged copy swapped in with the site (pelican_contentkit.build).
-        staged = staged_folder(self.settings, site_path(settings.campaigns_path, self.settings))
-        write_campaign(staged / issue.month, email, record)
+        files = {label: inputs.root / label for label in issue.sources}
+        sources = {label: file_hash(path) for label, path in files.items() if os.path.isfile(path)}
+        record = campaign_record(
+            issue, email, settings.from_name, settings.reply_to, sources | inputs.shared, inputs.folder
+        )
+        if inputs.build is not None:
+            record["build"] = dict(inputs.build)
+        write_campaign(
+            inputs.target / issue.month,
+            email,
+            record,
+            folder_json=inputs.folder_json,
+            in_place=inputs.in_place,
+        )
 
     def _write_preview(self, writer, issue, email: RenderedEmail) -> None:
         """The author's preview: the issue's email as a subscriber gets it, at phone and desktop

@@ -12,12 +12,15 @@ import json
 import os
 import shutil
 import tempfile
+import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from jinja2 import Environment
+from jinja2 import Environment, Template, pass_environment
+from jinja2.filters import do_wordwrap
 
 from .model import Issue
 
@@ -54,13 +57,108 @@ def with_utm(
     return urlunsplit(parts._replace(query=urlencode(sorted(query.items()))))
 
 
-def render_email(env: Environment, issue: Issue, context: dict[str, Any], link) -> RenderedEmail:
+def utm_link(
+    site_url: str, parameters: tuple[tuple[str, str], ...], issue_key: str, month: str
+) -> Callable[[str], str]:
+    """:func:`with_utm` for the links of one issue, its parameters formatted and encoded once
+    (not for every link) and each link's answer kept: the HTML and text parts of an email
+    link to the same pages."""
+    prefix = site_url.rstrip("/") + "/"
+    added: dict[str, str] = {}
+    for name, value in parameters:
+        added.setdefault(name, value.format(issue_key=issue_key, month=month))
+    encoded = urlencode(sorted(added.items()))
+    answers: dict[str, str] = {}
+
+    def link(url: str) -> str:
+        if not parameters or not url.startswith(prefix):
+            return url
+        answer = answers.get(url)
+        if answer is None:
+            parts = urlsplit(url)
+            # A link without a query of its own (the usual case) gets the issue's query as is.
+            if parts.query:
+                answer = with_utm(url, site_url, parameters, issue_key, month)
+            else:
+                answer = urlunsplit(parts._replace(query=encoded))
+            answers[url] = answer
+        return answer
+
+    return link
+
+
+class _Wrapper(textwrap.TextWrapper):
+    """textwrap's wrapper, splitting a line without a hyphen on whitespace alone: what its
+    word-splitting pattern finds there too (each of its other cases needs a ``-``), found faster."""
+
+    def _split(self, text: str) -> list[str]:
+        if "-" in text or not self.break_on_hyphens:
+            return super()._split(text)
+        return [chunk for chunk in self.wordsep_simple_re.split(text) if chunk]
+
+
+@functools.lru_cache(maxsize=32)
+def _wrapper(width: int, break_long_words: bool, break_on_hyphens: bool) -> _Wrapper:
+    return _Wrapper(
+        width=width,
+        expand_tabs=False,
+        replace_whitespace=False,
+        break_long_words=break_long_words,
+        break_on_hyphens=break_on_hyphens,
+    )
+
+
+@pass_environment
+def wordwrap(
+    environment: Environment,
+    s: str,
+    width: int = 79,
+    break_long_words: bool = True,
+    wrapstring: str | None = None,
+    break_on_hyphens: bool = True,
+) -> str:
+    """Jinja's ``wordwrap`` filter (jinja2.filters.do_wordwrap, the same text) with one
+    wrapper per width, not one per line, and :class:`_Wrapper`'s faster split: the plain-text
+    email wraps every summary, title and note."""
+    if wrapstring is None:
+        wrapstring = environment.newline_sequence
+    wrap = _wrapper(width, break_long_words, break_on_hyphens).wrap
+    return wrapstring.join([wrapstring.join(wrap(line)) for line in s.splitlines()])
+
+
+def use_fast_wordwrap(env: Environment) -> None:
+    """:func:`wordwrap` in place of Jinja's own in ``env``, unless the site set a filter of its own."""
+    if env.filters.get("wordwrap") is do_wordwrap:
+        env.filters["wordwrap"] = wordwrap
+
+
+@dataclass(frozen=True)
+class EmailTemplates:
+    """The three templates of an email, looked up once for all the issues of a build."""
+
+    subject: Template
+    html: Template
+    text: Template
+
+    @classmethod
+    def of(cls, env: Environment) -> EmailTemplates:
+        return cls(
+            env.get_template("newsletter/subject.txt"),
+            env.get_template("newsletter/email.html"),
+            env.get_template("newsletter/email.txt"),
+        )
+
+
+def render_email(
+    env: Environment | EmailTemplates, issue: Issue, context: dict[str, Any], link
+) -> RenderedEmail:
     """The subject, HTML (inlined CSS) and text parts of ``issue``. ``link(url)`` adds tracking."""
+    templates = env if isinstance(env, EmailTemplates) else EmailTemplates.of(env)
     values = {**context, "issue": issue, "link": link}
-    subject = " ".join(env.get_template("newsletter/subject.txt").render(values).split())
+    subject = " ".join(templates.subject.render(values).split())
     values["subject"] = subject
-    html = inliner().inline(env.get_template("newsletter/email.html").render(values))
-    text = env.get_template("newsletter/email.txt").render(values).strip() + "\n"
+    html = inliner().inline(templates.html.render(values))
+    text = templates.text.render(values).strip() + "\n"
     return RenderedEmail(subject=subject, html=html, text=text)
 
 
@@ -104,16 +202,60 @@ def campaign_record(
     }
 
 
-def write_campaign(folder: Path, email: RenderedEmail, record: dict[str, Any]) -> None:
-    """Write the three campaign files to ``folder`` all at once: a temporary folder renamed into place."""
+def content_folder_json(content_folder: dict[str, object]) -> str:
+    """campaign.json's ``content_folder`` (every file of the content folder, the same for
+    every issue and most of the file) as :func:`record_json` writes it, encoded once."""
+    return _nested_json(content_folder)
+
+
+def _nested_json(value: object) -> str:
+    """``value`` in JSON as ``json.dumps(..., indent=2)`` writes it one level in."""
+    # An encoded string never holds a newline: every newline is an indentation.
+    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+
+
+def record_json(record: dict[str, Any], folder_json: str | None = None) -> str:
+    """The text of campaign.json, ``json.dumps(record, indent=2, ensure_ascii=False)``; its
+    ``content_folder`` given already encoded (:func:`content_folder_json`) if ``folder_json`` is."""
+    if folder_json is None or not record or not all(isinstance(name, str) for name in record):
+        return json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+    fields = [
+        f"  {json.dumps(name, ensure_ascii=False)}: "
+        + (folder_json if name == "content_folder" else _nested_json(value))
+        for name, value in record.items()
+    ]
+    return "{\n" + ",\n".join(fields) + "\n}\n"
+
+
+def write_campaign(
+    folder: Path,
+    email: RenderedEmail,
+    record: dict[str, Any],
+    *,
+    folder_json: str | None = None,
+    in_place: bool = False,
+) -> None:
+    """Write the three campaign files to ``folder`` all at once: a temporary folder renamed
+    into place; or, ``in_place``, straight into ``folder``, when it is a build's own staged
+    copy, swapped in as a whole (pelican_contentkit.build.staged_folder)."""
+    files = {
+        "email.html": email.html.encode("utf-8"),
+        "email.txt": email.text.encode("utf-8"),
+        "campaign.json": record_json(record, folder_json).encode("utf-8"),
+    }
+    if in_place:
+        folder.mkdir(parents=True, exist_ok=True)
+        os.chmod(folder, 0o755)
+        for name, data in files.items():
+            path = folder / name
+            path.unlink(missing_ok=True)  # never written through a link the copy kept
+            path.write_bytes(data)
+        return
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
-        (staging / "email.html").write_text(email.html, encoding="utf-8")
-        (staging / "email.txt").write_text(email.text, encoding="utf-8")
-        (staging / "campaign.json").write_text(
-            json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+        for name, data in files.items():
+            (staging / name).write_bytes(data)
         os.chmod(staging, 0o755)
         if folder.is_dir():  # keep what others keep there (the publisher's record)
             for extra in folder.iterdir():
