@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pagefind.service
 import pytest
 from pelican import Pelican
 from pelican.plugins import reader_features
@@ -54,6 +55,7 @@ def moment():
                 "written": all((output / path).is_file() for path in paths),
                 "home written": (output / "index.html").exists(),
                 "articles": {f"/{item.url}" for item in context["articles"]},
+                "command": search._started[1].process.args if search._started else None,
             }
         )
 
@@ -69,6 +71,8 @@ def test_pagefind_starts_on_the_written_articles_and_its_index_is_whole(tmp_path
 
     assert len(moment) == 1
     assert moment[0]["started"] and moment[0]["written"]
+    # Pagefind's binary itself, the one `python -m pagefind` runs, with no Python started first.
+    assert Path(moment[0]["command"][0]).samefile(pagefind.service.get_executable())
     # fastbuild renders the articles and pages first: the home page is not rendered yet.
     assert moment[0]["home written"] is (workers == 1)
     output = Path(settings["OUTPUT_PATH"])
@@ -172,6 +176,20 @@ def test_a_pagefind_failure_after_an_early_start_fails_the_build_with_its_messag
     assert "MissingAttributeName" in said
     assert len(said) < 2000  # its message once, not once per page
     assert (tmp_path / "output" / "index.html").read_text() == "<p>The deployed site.</p>\n"
+    assert not (tmp_path / "output.partial").exists()
+    assert not list(tmp_path.glob(".pagefind-*"))
+
+
+def test_a_pagefind_binary_that_cannot_start_fails_the_build_with_a_content_error(tmp_path):
+    missing = tmp_path / "no-such-pagefind"
+
+    result = build_site_in_a_fresh_process(tmp_path, "build", PAGEFIND_BINARY_PATH=str(missing))
+
+    assert result.returncode == 1
+    said = " ".join(result.stderr.split())
+    assert f"[READER_SEARCH_INDEX]: Pagefind could not start ({missing}: No such file or directory)" in said
+    assert "PAGEFIND_BINARY_PATH" in said
+    assert "Traceback" not in result.stderr
     assert not (tmp_path / "output.partial").exists()
     assert not list(tmp_path.glob(".pagefind-*"))
 
