@@ -77,7 +77,11 @@ class Indexing:
             # stop Pagefind once full.
             try:
                 self.process = subprocess.Popen(
-                    command, cwd=self.scratch, stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT
+                    command,
+                    cwd=self.scratch,
+                    stdin=subprocess.DEVNULL,
+                    stdout=self.log,
+                    stderr=subprocess.STDOUT,
                 )
             except OSError as error:
                 raise SearchIndexError(
