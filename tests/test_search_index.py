@@ -88,19 +88,37 @@ def test_pagefind_starts_on_the_written_articles_and_its_index_is_whole(tmp_path
     assert_same_tree(output / "pagefind", whole / "pagefind")
 
 
-def test_a_site_with_its_own_save_as_settings_has_every_article_indexed(tmp_path, moment):
+@pytest.mark.parametrize(
+    "folder",
+    ["posts/{date:%Y}", "posts/~{date:%Y}"],
+    ids=["paths a glob names", "paths with a character not in a glob: hard links"],
+)
+def test_a_site_with_its_own_save_as_settings_has_every_article_indexed(tmp_path, moment, folder):
     settings = pelican_build(
         tmp_path,
         FASTBUILD_WORKERS=2,
-        ARTICLE_URL="posts/{date:%Y}/{slug}.html",
-        ARTICLE_SAVE_AS="posts/{date:%Y}/{slug}.html",
+        ARTICLE_URL=folder + "/{slug}.html",
+        ARTICLE_SAVE_AS=folder + "/{slug}.html",
         PAGE_URL="p/{slug}.html",
         PAGE_SAVE_AS="p/{slug}.html",
     )
 
-    indexed = fragments(Path(settings["OUTPUT_PATH"]))
+    output = Path(settings["OUTPUT_PATH"])
+    command = moment[0]["command"]
+    read = Path(command[command.index("--site") + 1])
+    assert (
+        read == output
+        if "~" not in folder
+        else read.name == "site" and read.parent.name.startswith(".pagefind-")
+    )
+    indexed = fragments(output)
     assert set(indexed) == moment[0]["articles"]
     assert all(url.startswith("/posts/") and url.endswith(".html") for url in indexed)
+    # The same index as Pagefind makes over the whole output.
+    whole = tmp_path / "whole"
+    shutil.copytree(output, whole, ignore=shutil.ignore_patterns("pagefind"))
+    search.index_site(whole)
+    assert_same_tree(output / "pagefind", whole / "pagefind")
 
 
 # build_site in a fresh process, stopped by an error once Pagefind runs (a finalized
