@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pagefind.service
 import pytest
 from pelican import Pelican
 from pelican.plugins import reader_features
@@ -54,6 +55,7 @@ def moment():
                 "written": all((output / path).is_file() for path in paths),
                 "home written": (output / "index.html").exists(),
                 "articles": {f"/{item.url}" for item in context["articles"]},
+                "command": search._started[1].process.args if search._started else None,
             }
         )
 
@@ -69,6 +71,8 @@ def test_pagefind_starts_on_the_written_articles_and_its_index_is_whole(tmp_path
 
     assert len(moment) == 1
     assert moment[0]["started"] and moment[0]["written"]
+    # Pagefind's binary itself, the one `python -m pagefind` runs, with no Python started first.
+    assert Path(moment[0]["command"][0]).samefile(pagefind.service.get_executable())
     # fastbuild renders the articles and pages first: the home page is not rendered yet.
     assert moment[0]["home written"] is (workers == 1)
     output = Path(settings["OUTPUT_PATH"])
@@ -84,19 +88,37 @@ def test_pagefind_starts_on_the_written_articles_and_its_index_is_whole(tmp_path
     assert_same_tree(output / "pagefind", whole / "pagefind")
 
 
-def test_a_site_with_its_own_save_as_settings_has_every_article_indexed(tmp_path, moment):
+@pytest.mark.parametrize(
+    "folder",
+    ["posts/{date:%Y}", "posts/~{date:%Y}"],
+    ids=["paths a glob names", "paths with a character not in a glob: hard links"],
+)
+def test_a_site_with_its_own_save_as_settings_has_every_article_indexed(tmp_path, moment, folder):
     settings = pelican_build(
         tmp_path,
         FASTBUILD_WORKERS=2,
-        ARTICLE_URL="posts/{date:%Y}/{slug}.html",
-        ARTICLE_SAVE_AS="posts/{date:%Y}/{slug}.html",
+        ARTICLE_URL=folder + "/{slug}.html",
+        ARTICLE_SAVE_AS=folder + "/{slug}.html",
         PAGE_URL="p/{slug}.html",
         PAGE_SAVE_AS="p/{slug}.html",
     )
 
-    indexed = fragments(Path(settings["OUTPUT_PATH"]))
+    output = Path(settings["OUTPUT_PATH"])
+    command = moment[0]["command"]
+    read = Path(command[command.index("--site") + 1])
+    assert (
+        read == output
+        if "~" not in folder
+        else read.name == "site" and read.parent.name.startswith(".pagefind-")
+    )
+    indexed = fragments(output)
     assert set(indexed) == moment[0]["articles"]
     assert all(url.startswith("/posts/") and url.endswith(".html") for url in indexed)
+    # The same index as Pagefind makes over the whole output.
+    whole = tmp_path / "whole"
+    shutil.copytree(output, whole, ignore=shutil.ignore_patterns("pagefind"))
+    search.index_site(whole)
+    assert_same_tree(output / "pagefind", whole / "pagefind")
 
 
 # build_site in a fresh process, stopped by an error once Pagefind runs (a finalized
@@ -172,6 +194,20 @@ def test_a_pagefind_failure_after_an_early_start_fails_the_build_with_its_messag
     assert "MissingAttributeName" in said
     assert len(said) < 2000  # its message once, not once per page
     assert (tmp_path / "output" / "index.html").read_text() == "<p>The deployed site.</p>\n"
+    assert not (tmp_path / "output.partial").exists()
+    assert not list(tmp_path.glob(".pagefind-*"))
+
+
+def test_a_pagefind_binary_that_cannot_start_fails_the_build_with_a_content_error(tmp_path):
+    missing = tmp_path / "no-such-pagefind"
+
+    result = build_site_in_a_fresh_process(tmp_path, "build", PAGEFIND_BINARY_PATH=str(missing))
+
+    assert result.returncode == 1
+    said = " ".join(result.stderr.split())
+    assert f"[READER_SEARCH_INDEX]: Pagefind could not start ({missing}: No such file or directory)" in said
+    assert "PAGEFIND_BINARY_PATH" in said
+    assert "Traceback" not in result.stderr
     assert not (tmp_path / "output.partial").exists()
     assert not list(tmp_path.glob(".pagefind-*"))
 
