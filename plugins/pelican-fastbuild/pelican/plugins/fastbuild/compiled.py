@@ -31,7 +31,9 @@ import jinja2
 from jinja2.bccache import Bucket, BytecodeCache
 from jinja2.nodes import EvalContext
 
-_NOT_COMPARABLE = object()
+
+class _NotComparable(Exception):
+    """A filter, test or extension whose signature cannot be compared with another's."""
 
 
 class SharedCompiledTemplates(BytecodeCache):
@@ -77,7 +79,14 @@ def environment_signature(environment, name: str) -> tuple[Any, ...]:
     """What, besides the source, Jinja's compiled code for template ``name`` depends on in
     ``environment``. Something that cannot be compared makes the signature the
     environment's own (its id): nothing is shared with it."""
-    parts = (
+    try:
+        return _signature(environment, name)
+    except _NotComparable:
+        return ("environment", id(environment))
+
+
+def _signature(environment, name: str) -> tuple[Any, ...]:
+    return (
         jinja2.__version__,
         sys.version,
         type(environment),
@@ -104,15 +113,6 @@ def environment_signature(environment, name: str) -> tuple[Any, ...]:
         tuple(sorted((key, _callable_signature(value)) for key, value in environment.filters.items())),
         tuple(sorted((key, _callable_signature(value)) for key, value in environment.tests.items())),
     )
-    if any(_has_uncomparable(part) for part in parts):
-        return ("environment", id(environment))
-    return parts
-
-
-def _has_uncomparable(value: Any) -> bool:
-    if value is _NOT_COMPARABLE:
-        return True
-    return isinstance(value, tuple) and any(_has_uncomparable(item) for item in value)
 
 
 def _callable_signature(value: Any) -> Any:
@@ -138,20 +138,20 @@ def _callable_signature(value: Any) -> Any:
 def _object_signature(value: Any) -> Any:
     attributes = getattr(value, "__dict__", None)
     if attributes is None:
-        return _NOT_COMPARABLE
+        raise _NotComparable
     own = {key: item for key, item in attributes.items() if key != "environment"}
     return (type(value), _plain(own))
 
 
 def _plain(value: Any) -> Any:
-    """A plain value as a comparable tuple; anything else is not comparable."""
+    """A plain value as a comparable tuple; anything else is not comparable (raised)."""
     if value is None or isinstance(value, (str, int, float, bool, bytes)):
         return value
     if isinstance(value, (tuple, list)):
         return tuple(_plain(item) for item in value)
     if isinstance(value, dict):
         return tuple(sorted((str(key), _plain(item)) for key, item in value.items()))
-    return _NOT_COMPARABLE
+    raise _NotComparable
 
 
 TEMPLATES = SharedCompiledTemplates()  # this process's
