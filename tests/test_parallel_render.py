@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sys
@@ -132,6 +133,24 @@ def test_a_template_error_stops_the_build_as_without_fastbuild(tmp_path, forks):
     assert errors[0] == errors[1]
     assert "no_such" in errors[1][1]
     assert no_children_left()
+    assert gc.get_freeze_count() == 0  # the build's objects are not left frozen
+
+
+def test_the_build_objects_stay_frozen_while_the_processes_render(tmp_path, forks, monkeypatch):
+    """gc.freeze while pages render in forks: no collection walks (and so copies) the pages
+    of memory the processes share; afterwards the objects are collectable again."""
+    frozen_while_rendering = []
+    real_render_job = rendering.render_job
+
+    def render_job(job):
+        frozen_while_rendering.append(gc.get_freeze_count())
+        real_render_job(job)
+
+    monkeypatch.setattr(rendering, "render_job", render_job)
+    build(tmp_path, "frozen", True, fastbuild=True)
+    assert forks
+    assert frozen_while_rendering and min(frozen_while_rendering) > 0
+    assert gc.get_freeze_count() == 0
 
 
 EXTRA_PAGE_PLUGIN = '''

@@ -19,6 +19,7 @@ from . import handlers
 
 def register():
     signals.get_generators.connect(handlers.begin_build)
+    signals.generator_init.connect(handlers.generator_made)
     signals.get_writer.connect(handlers.provide_writer)
     signals.page_writer_finalized.connect(handlers.content_pages_kept)
     signals.finalized.connect(handlers.end_build)

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import compat, writing
+from . import compat, compiled, writing
 
 logger = logging.getLogger(__name__)
 LOG_PREFIX = "[fastbuild]"
@@ -58,6 +58,13 @@ def provide_writer(pelican_object) -> type | None:
     _stop_memoizing_urls()
     _forget_urls = compat.memoize_urls()
     return writer
+
+
+def generator_made(generator) -> None:
+    """``generator_init``: the build's generators share their compiled templates."""
+    build = _build
+    if build is not None and build.on and build.settings is generator.settings:
+        compiled.share_compiled_templates(generator)
 
 
 def content_pages_kept(generator, writer=None) -> None:
