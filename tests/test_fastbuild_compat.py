@@ -106,6 +106,23 @@ def test_content_objects_hold_their_body_and_context_as_fastbuild_reads_them(tmp
     assert 'href="../../second-article/"' in article.content
 
 
+def test_forget_bodies_empties_pelicans_memo_of_bodies_and_a_body_comes_back_the_same(tmp_path):
+    write_files(tmp_path / "content", TINY_SITE)
+    settings = site_settings(tmp_path)
+    context = {compat.LOCAL_SITEURL: "../..", "generated_content": {}, "static_content": {}}
+    readers = Readers(settings)
+    for relative in ("articles/first.md", "articles/second.md"):
+        context["generated_content"][relative] = readers.read_file(
+            str(tmp_path / "content"), relative, content_class=Article, context=context
+        )
+    article = context["generated_content"]["articles/first.md"]
+    body = article.content
+    assert PELICANS_OWN_GET_CONTENT.cache[(article, "../..")] is body
+    compat.forget_bodies()
+    assert PELICANS_OWN_GET_CONTENT.cache == {}
+    assert article.content == body and 'href="../../second-article/"' in body
+
+
 def test_pelicans_writer_keeps_the_bookkeeping_fastbuild_reads(tmp_path):
     from pelican.writers import FileOverwriteFailedError
 

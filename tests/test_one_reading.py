@@ -16,11 +16,12 @@ from pathlib import Path
 import cmarkgfm
 import markdown
 import pytest
-from pelican import readers
+from pelican import readers, signals
 
 from pelican_contentkit import gfm
 from pelican_contentkit.build import build_site
 from pelican_contentkit.check import check_content
+from pelican_contentkit.problems import ledger
 from tests.support.site import ROOT
 from tests.test_authoring import CLEAN, first_with, invoke, make_content
 
@@ -180,6 +181,31 @@ def test_the_production_build_reads_and_converts_each_content_file_once(tmp_path
     # No second Markdown engine runs, nor cmarkgfm's own conversion, which leaks.
     assert python_markdown == []
     assert leaking == []
+
+
+def test_a_build_keeps_no_article_text_while_it_reads_and_the_check_keeps_them(tmp_path):
+    """The texts of all articles at once were most of a build's peak memory: the build's
+    check reads each again, one at a time; ``invoke check`` (reading only) keeps them."""
+    content = make_content(tmp_path, {})
+    kept: list[list[str]] = []
+
+    def note(generator) -> None:
+        found = ledger(generator.settings)
+        assert found is not None
+        kept.append([path for path in found.texts if path.endswith(".md") and "/articles/" in path])
+
+    signals.article_generator_finalized.connect(note)
+    try:
+        assert build_site(ROOT / "publishconf.py", production_overrides(tmp_path)) == 0
+        assert check(content) == []
+    finally:
+        signals.article_generator_finalized.disconnect(note)
+    in_build, in_check = kept
+    assert in_build == []
+    articles = sorted(
+        str((content / p).resolve()) for p in CLEAN if p.startswith("articles/") and p.endswith(".md")
+    )
+    assert sorted(in_check) == articles
 
 
 def test_a_build_with_a_problem_stops_before_writing_with_the_checks_list(tmp_path):

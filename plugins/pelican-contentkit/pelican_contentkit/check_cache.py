@@ -98,7 +98,7 @@ class CheckCache:
         kept = self._sources.get(id(source))
         if kept is None or kept[0] is not source:
             kept = (source, key(source.kind, str(source.path), source.label, source.text))
-            self._sources[id(source)] = kept
+            self._sources = {id(source): kept}  # one file is checked at a time: keep no other's text
         return kept[1]
 
 

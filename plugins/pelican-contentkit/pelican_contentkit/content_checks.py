@@ -17,6 +17,7 @@ both Pelican's own ``["title"]`` by default).
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import fnmatch
 import functools
@@ -148,13 +149,15 @@ def check_generators(generators: Sequence[Any]) -> None:
                 "draft_translations",
             ):
                 items += [("page", content) for content in getattr(generator, name, [])]
-    read: list[Source | None] = []
+    # (kind, path, content) of each file to check; each is read and checked in turn, so that
+    # the texts of all files are never in memory at once (the reader keeps none in a build).
+    pending: list[tuple[str, Path, Any]] = []
     read_paths = set()
     for kind, content in items:
         path = Path(content.source_path)
         read_paths.add(real_path(str(path)))
         if not _inside(ledger_module.label(path, content_root), loop_labels):
-            read.append(checks.source(kind, path, content, problems, context))
+            pending.append((kind, path, content))
     for relative, content in sorted(context.get("generated_content", {}).items()):
         path = content_root / relative
         if (
@@ -164,7 +167,7 @@ def check_generators(generators: Sequence[Any]) -> None:
         ):
             continue
         if path.suffix.lower() in MARKDOWN_SUFFIXES:
-            read.append(checks.source(_kind_of(relative, settings), path, None, problems, context))
+            pending.append((_kind_of(relative, settings), path, None))
     warn_unread_markdown(
         content_root,
         settings,
@@ -172,39 +175,56 @@ def check_generators(generators: Sequence[Any]) -> None:
         | {real_path(str(content_root / relative)) for relative in context.get("generated_content", {})},
         loop_labels,
     )
-    sources = [source for source in read if source is not None]
-    sources.sort(key=lambda s: (s.kind != "article", s.label))
+    pending.sort(key=lambda item: (item[0] != "article", ledger_module.label(item[1], context["PATH"])))
 
     today = _today(settings)
     known = PELICAN_FIELDS | found.plugin_fields
     warnings: list[ContentError] = []
-    for source in sources:
-        if not source.header.fields and not source.text.strip():
-            continue  # reported as empty
-        problems += checks.metadata_problems(source, _required(source.kind, settings), known, today)
-        if source.content is None:
-            problems += unread_slug_problems(source, settings)
+    read: list[Source] = []  # each file read by Pelican, without its text
+    for kind, path, content in pending:
+        source = checks.source(kind, path, content, problems, context)
+        ledger_module.forget_text(context, path)
+        if source is None:
             continue
-        html = getattr(source.content, "_content", "") or ""
-        problems += checks.body_problems(source, content_root, html)
-        if source.content.metadata.get("reader") == GFM_READER_NAME:
-            warnings += checks.migration_warnings(source.label, source.text)
-        if source.kind == "article" and source.value("status").lower() != "draft" and not html.strip():
-            problems.append(
-                ContentError(
-                    source.label,
-                    "text",
-                    "the article has no text below its fields",
-                    "write the article after the blank line that ends the fields",
-                    source.header.body_first_line,
-                )
-            )
-    problems += address_problems(
-        [s for s in sources if s.content is not None], settings, generators, found.plugins
-    )
+        if source.content is not None:
+            read.append(dataclasses.replace(source, text=""))
+        problems += _file_problems(source, checks, content_root, settings, known, today, warnings)
+    problems += address_problems(read, settings, generators, found.plugins)
     checks.save()
     ledger_module.report(context, problems)
     ledger_module.warn(context, warnings)
+
+
+def _file_problems(
+    source: Source,
+    checks: CheckCache,
+    content_root: Path,
+    settings: dict[str, Any],
+    known: frozenset[str],
+    today: date,
+    warnings: list[ContentError],
+) -> list[ContentError]:
+    """The problems of one article or page on its own (its migration warnings go to ``warnings``)."""
+    if not source.header.fields and not source.text.strip():
+        return []  # reported as empty
+    problems = checks.metadata_problems(source, _required(source.kind, settings), known, today)
+    if source.content is None:
+        return problems + unread_slug_problems(source, settings)
+    html = getattr(source.content, "_content", "") or ""
+    problems += checks.body_problems(source, content_root, html)
+    if source.content.metadata.get("reader") == GFM_READER_NAME:
+        warnings += checks.migration_warnings(source.label, source.text)
+    if source.kind == "article" and source.value("status").lower() != "draft" and not html.strip():
+        problems.append(
+            ContentError(
+                source.label,
+                "text",
+                "the article has no text below its fields",
+                "write the article after the blank line that ends the fields",
+                source.header.body_first_line,
+            )
+        )
+    return problems
 
 
 def warn_unread_markdown(

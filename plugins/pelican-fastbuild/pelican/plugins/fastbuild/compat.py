@@ -7,6 +7,8 @@ touches them: it calls the functions and classes here. What they rely on:
 - ``Content.get_content(self, siteurl)``: the one way Pelican hands out a body (summaries
   made from content included). :func:`watching_bodies` wraps it for the length of one
   page's rendering, and puts the original back however the rendering ends.
+  Its memo (``pelican.utils.memoized``'s ``cache``) is emptied by :func:`forget_bodies` after
+  each page fastbuild renders itself.
 - ``Content.url`` and ``Content.save_as``, and those of ``URLWrapper`` (categories, tags,
   authors): properties that Pelican works out again at every read (the URL setting
   formatted from the fields; for content, its source path made relative too).
@@ -194,6 +196,16 @@ def source_digest(dotted_name: str) -> str | None:
 
 
 # ---------------------------------------------------------------- content objects
+
+
+def forget_bodies() -> None:
+    """Empty Pelican's memo of ``Content.get_content`` (``pelican.utils.memoized``: every body
+    handed out, its links rewritten, by content and ``siteurl``), which holds each body a
+    second time until the build ends. A page's body is shown by its own page alone (feeds
+    excepted, written before); worked out again, it is the same text."""
+    cache = getattr(Content.__dict__.get("get_content"), "cache", None)
+    if isinstance(cache, dict):
+        cache.clear()
 
 
 def raw_body(content: Content) -> str | None:

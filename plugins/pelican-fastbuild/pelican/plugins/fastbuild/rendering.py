@@ -34,7 +34,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from .compat import LOCAL_SITEURL
+from .compat import LOCAL_SITEURL, forget_bodies
 
 logger = logging.getLogger(__name__)
 LOG_PREFIX = "[fastbuild]"
@@ -103,6 +103,7 @@ def render_job(job: PageJob) -> None:
     output = job.template.render(job.localcontext())
     with open(job.path, "w", encoding="utf-8") as stream:
         stream.write(output)
+    forget_bodies()  # each page's body once, not every body until the build ends
 
 
 def render_jobs(jobs: list[PageJob], processes: int) -> None:
