@@ -2,6 +2,7 @@
 
 - a rebuild renders only the pages whose inputs changed (:mod:`pelican.plugins.fastbuild.writing`),
   when Pelican's content cache is on (``CACHE_CONTENT`` / ``LOAD_CONTENT_CACHE``);
+- in such a build, templates compile once per process (:mod:`pelican.plugins.fastbuild.template_code`);
 - otherwise pages are rendered on every core: the articles and pages as soon as the pages
   generator has written (``page_writer_finalized``; the search index starts on them), the
   rest once every generator has written (:mod:`pelican.plugins.fastbuild.rendering`).
@@ -19,6 +20,7 @@ from . import handlers
 
 def register():
     signals.get_generators.connect(handlers.begin_build)
+    signals.generator_init.connect(handlers.generator_ready)
     signals.get_writer.connect(handlers.provide_writer)
     signals.page_writer_finalized.connect(handlers.content_pages_kept)
     signals.finalized.connect(handlers.end_build)

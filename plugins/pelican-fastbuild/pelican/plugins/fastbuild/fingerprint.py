@@ -169,9 +169,20 @@ class Fingerprinter:
             parts.append("}")
         elif isinstance(value, (list, tuple)):
             parts.append(f"[{type(value).__name__}{len(value)}")
+            # A list of articles is the common long one: its items met before (their part is
+            # kept by id) and strings are taken here, without a call each.
+            keys = self._keys
+            append = parts.append
             for item in value:
-                self._add(item, parts, depth + 1, active)
-            parts.append("]")
+                if type(item) is str:
+                    append("s" + item)
+                    continue
+                known = keys.get(id(item))
+                if known is not None and known[0] is item:
+                    append(known[1])
+                else:
+                    self._add(item, parts, depth + 1, active)
+            append("]")
         elif isinstance(value, (set, frozenset)):
             inner = []
             for item in value:

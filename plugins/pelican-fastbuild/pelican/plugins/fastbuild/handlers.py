@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import compat, writing
+from . import compat, template_code, writing
 
 logger = logging.getLogger(__name__)
 LOG_PREFIX = "[fastbuild]"
@@ -46,6 +46,19 @@ _forget_urls: Callable[[], None] | None = None
 def begin_build(pelican_object) -> type | None:
     """``get_generators``: a build starts; fastbuild's last generator when it runs."""
     return writing.RenderKeptPages if _begin(pelican_object.settings).on else None
+
+
+def generator_ready(generator) -> None:
+    """``generator_init``: in a cached build, the generator's templates compile once per
+    process (:mod:`pelican.plugins.fastbuild.template_code`)."""
+    build = _build
+    if (
+        build is not None
+        and build.on
+        and build.settings is generator.settings
+        and generator.settings.get("CACHE_CONTENT")
+    ):
+        template_code.compile_once(generator)
 
 
 def provide_writer(pelican_object) -> type | None:
