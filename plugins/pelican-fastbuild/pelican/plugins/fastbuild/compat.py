@@ -37,6 +37,7 @@ import contextlib
 import hashlib
 import importlib
 import inspect
+import io
 import os
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -288,5 +289,5 @@ class Writer(pelican_writers.Writer):
         if filename in self._left_as_they_are:
             self._left_as_they_are.discard(filename)
             self._written_files.add(filename)
-            return open(os.devnull, "w", encoding=encoding)  # Pelican closes it
+            return io.StringIO()  # Pelican writes the empty text into it and closes it: no file opened
         return super()._open_w(filename, encoding, override)
