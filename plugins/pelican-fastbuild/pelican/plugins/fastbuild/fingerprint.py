@@ -217,10 +217,10 @@ class Fingerprinter:
             marker = (id(value.paginator), value.number, value.full_name, value.base_url)
             known = self._pages.get(marker)
             if known is None or known[0] is not value.paginator:
-                inner: list[str] = [f"obj:{Page.__module__}.{Page.__qualname__}"]
+                page_parts = [f"obj:{Page.__module__}.{Page.__qualname__}"]
                 fields = {k: v for k, v in vars(value).items() if k != "settings"}
-                self._add(fields, inner, depth + 1, active)
-                known = self._pages[marker] = (value.paginator, _hash(inner))
+                self._add(fields, page_parts, depth + 1, active)
+                known = self._pages[marker] = (value.paginator, _hash(page_parts))
             parts.append(known[1])
         elif isinstance(value, (Paginator, Page)) or _has_plain_dict(value):
             parts.append(f"obj:{type(value).__module__}.{type(value).__qualname__}")

@@ -215,7 +215,9 @@ class RenderCache:
         in_site = site.get
         own = {
             name: localcontext[name]
-            for name in sorted([name for name, value in localcontext.items() if in_site(name, _UNSET) is not value])
+            for name in sorted(
+                [name for name, value in localcontext.items() if in_site(name, _UNSET) is not value]
+            )
         }
         fingerprinter = self.fingerprinter
         page = fingerprinter.digest(own)
