@@ -10,6 +10,14 @@ file is used only by the same versions of the libraries and the same source of t
 named when it is opened (:func:`code_digest`). Each build keeps only the results it used, so the
 file holds one build's worth. A build without ``CACHE_CONTENT`` does all the work and keeps
 nothing; a damaged or unreadable file is ignored and made again.
+
+A live-reload rebuild runs in the process of the build before it: the results that build
+saved are kept in memory too (:data:`_in_memory`), and the next build of the process takes
+them from there instead of unpickling the file, as long as the file is still the one that
+build wrote (same size, modification time and inode: anything else reads the file). A
+result is shared by the builds of one process, so a caller never changes one in place.
+A build whose results are all the ones it found (nothing made, none dropped) leaves the
+file as it is.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ import functools
 import hashlib
 import importlib.metadata
 import logging
+import os
 import pickle
 import sys
 from collections.abc import Callable
@@ -29,6 +38,9 @@ logger = logging.getLogger(__name__)
 LOG_PREFIX = "[cache]"
 FORMAT = 1
 T = TypeVar("T")
+
+# path -> (the file's stat as saved, the code digest, the results): what this process last saved.
+_in_memory: dict[Path, tuple[tuple[int, int, int], str, dict[str, Any]]] = {}
 
 
 def key(*parts: object) -> str:
@@ -86,6 +98,22 @@ class Memo:
         """Keep this build's results (only those it used) for the next build."""
         if self.path is None:
             return
+        kept = _in_memory.get(self.path)
+        if (
+            kept is not None
+            and self.made == 0
+            and kept[1] == self.code
+            and kept[2] is self.previous
+            and self.used.keys() == self.previous.keys()
+            and _stat(self.path) == kept[0]
+        ):
+            pass  # the file holds exactly these results already
+        else:
+            self._write()
+        logger.debug("%s %s: %d made, %d kept", LOG_PREFIX, self.path.name, self.made, self.kept)
+
+    def _write(self) -> None:
+        assert self.path is not None
         self.path.parent.mkdir(parents=True, exist_ok=True)
         partial = self.path.with_suffix(".partial")
         with partial.open("wb") as stream:
@@ -95,7 +123,11 @@ class Memo:
                 protocol=pickle.HIGHEST_PROTOCOL,
             )
         partial.replace(self.path)
-        logger.debug("%s %s: %d made, %d kept", LOG_PREFIX, self.path.name, self.made, self.kept)
+        stat = _stat(self.path)
+        if stat is None:
+            _in_memory.pop(self.path, None)
+        else:
+            _in_memory[self.path] = (stat, self.code, self.used)
 
 
 @functools.cache
@@ -110,7 +142,18 @@ def code_digest(modules: tuple[str, ...], libraries: tuple[str, ...]) -> str:
     return key(*parts)
 
 
+def _stat(path: Path) -> tuple[int, int, int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
 def _load(path: Path, code: str) -> dict[str, Any]:
+    kept = _in_memory.get(path)
+    if kept is not None and kept[1] == code and _stat(path) == kept[0]:
+        return kept[2]  # this process saved the file, and it is unchanged since
     try:
         with path.open("rb") as stream:
             stored = pickle.load(stream)  # our own cache file, in CACHE_PATH

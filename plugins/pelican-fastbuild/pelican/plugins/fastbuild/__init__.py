@@ -2,6 +2,9 @@
 
 - a rebuild renders only the pages whose inputs changed (:mod:`pelican.plugins.fastbuild.writing`),
   when Pelican's content cache is on (``CACHE_CONTENT`` / ``LOAD_CONTENT_CACHE``);
+- in every build, each template compiles once for all the generators, and a later build in the
+  same process (live reload) reuses it while its source is unchanged
+  (:mod:`pelican.plugins.fastbuild.compiled`);
 - otherwise pages are rendered on every core: the articles and pages as soon as the pages
   generator has written (``page_writer_finalized``; the search index starts on them), the
   rest once every generator has written (:mod:`pelican.plugins.fastbuild.rendering`).

@@ -64,6 +64,8 @@ class Fingerprinter:
         # (their parts, which are slow to make: a URL is made from the settings on every
         # access), by id. The object is kept so its id is not reused.
         self._keys: dict[int, tuple[Any, str]] = {}
+        # Pages of paginated lists, by (paginator id, number, name, URL); the paginator is kept.
+        self._pages: dict[tuple[int, int, str, str], tuple[Any, str]] = {}
         self._met: list[str] = []  # content keys in the order first met, for contents_digest
 
     def digest(self, value: Any) -> str:
@@ -161,17 +163,39 @@ class Fingerprinter:
             parts.append(digest)
 
     def _add_container(self, value: Any, parts: list[str], depth: int, active: set[int]) -> None:
+        # Items met before (their part is kept by id: articles, dates, tags) and strings are
+        # taken here, without a call each: lists of articles and dicts of fields are the
+        # common long containers.
+        keys = self._keys
+        append = parts.append
         if isinstance(value, dict):
-            parts.append(f"{{{len(value)}")
+            append(f"{{{len(value)}")
             for key, item in value.items():
-                self._add(key, parts, depth + 1, active)
-                self._add(item, parts, depth + 1, active)
-            parts.append("}")
+                if type(key) is str:
+                    append("s" + key)
+                else:
+                    self._add(key, parts, depth + 1, active)
+                if type(item) is str:
+                    append("s" + item)
+                    continue
+                known = keys.get(id(item))
+                if known is not None and known[0] is item:
+                    append(known[1])
+                else:
+                    self._add(item, parts, depth + 1, active)
+            append("}")
         elif isinstance(value, (list, tuple)):
-            parts.append(f"[{type(value).__name__}{len(value)}")
+            append(f"[{type(value).__name__}{len(value)}")
             for item in value:
-                self._add(item, parts, depth + 1, active)
-            parts.append("]")
+                if type(item) is str:
+                    append("s" + item)
+                    continue
+                known = keys.get(id(item))
+                if known is not None and known[0] is item:
+                    append(known[1])
+                else:
+                    self._add(item, parts, depth + 1, active)
+            append("]")
         elif isinstance(value, (set, frozenset)):
             inner = []
             for item in value:
@@ -186,6 +210,18 @@ class Fingerprinter:
             for name in _field_names(cls):
                 parts.append(name)
                 self._add(getattr(value, name), parts, depth + 1, active)
+        elif type(value) is Page:
+            # One page of a paginated list: its paginator's list cut at its number (Pelican's
+            # Paginator.page). The list pages of a site hand each page, and the pages before
+            # and after it, as new objects: each (paginator, number, name) is taken once.
+            marker = (id(value.paginator), value.number, value.full_name, value.base_url)
+            known = self._pages.get(marker)
+            if known is None or known[0] is not value.paginator:
+                page_parts = [f"obj:{Page.__module__}.{Page.__qualname__}"]
+                fields = {k: v for k, v in vars(value).items() if k != "settings"}
+                self._add(fields, page_parts, depth + 1, active)
+                known = self._pages[marker] = (value.paginator, _hash(page_parts))
+            parts.append(known[1])
         elif isinstance(value, (Paginator, Page)) or _has_plain_dict(value):
             parts.append(f"obj:{type(value).__module__}.{type(value).__qualname__}")
             self._add({k: v for k, v in vars(value).items() if k != "settings"}, parts, depth + 1, active)

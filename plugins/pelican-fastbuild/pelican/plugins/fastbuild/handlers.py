@@ -16,10 +16,19 @@ for the length of one page (:func:`pelican.plugins.fastbuild.compat.watching_bod
 the memoized ``url`` and ``save_as`` (:func:`pelican.plugins.fastbuild.compat.memoize_urls`)
 from ``get_writer`` (every generator's context is complete, the content check has passed)
 to ``finalized``, or to the next build's start when a build raised before ``finalized``.
+
+In a cached build (``CACHE_CONTENT``: a live-reload rebuild), Python's automatic garbage
+collection is paused from ``get_generators`` to ``finalized`` (:func:`pause_collector`): a
+rebuild runs in the process of the builds before it, and the automatic collections walked
+their large heap. What a paused build makes stays in the young generations, so the next
+build starts with one collection of those: it frees the previous build's garbage cycles (its
+articles link to each other) without walking the whole heap. A build that raised before
+``finalized`` leaves collection paused until the next build starts.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,6 +50,7 @@ class Build:
 _build: Build | None = None
 # Puts Pelican's Content.url and save_as back (compat.memoize_urls), while pages are written.
 _forget_urls: Callable[[], None] | None = None
+_collector_paused = False  # by this module, for a cached build (pause_collector)
 
 
 def begin_build(pelican_object) -> type | None:
@@ -84,6 +94,26 @@ def end_build(pelican_object) -> None:
     finally:
         _build = None
         _stop_memoizing_urls()
+        resume_collector()
+
+
+def pause_collector() -> None:
+    """Free the garbage cycles of the young generations (the previous build's: what a paused
+    build makes stays young), then no automatic garbage collection until
+    :func:`resume_collector`."""
+    global _collector_paused
+    if gc.isenabled():
+        gc.collect(1)
+        gc.disable()
+        _collector_paused = True
+
+
+def resume_collector() -> None:
+    """Automatic collection on again."""
+    global _collector_paused
+    if _collector_paused:
+        _collector_paused = False
+        gc.enable()
 
 
 def _stop_memoizing_urls() -> None:
@@ -104,8 +134,11 @@ def listed(plugins: Any) -> bool:
 def _begin(settings: dict[str, Any]) -> Build:
     global _build
     _stop_memoizing_urls()  # left on by a build that raised before finalized
+    resume_collector()
     on = listed(settings.get("PLUGINS")) and _supported()
     _build = Build(settings, on)
+    if on and settings.get("CACHE_CONTENT"):
+        pause_collector()
     return _build
 
 

@@ -147,6 +147,7 @@ class RenderCache:
         self._known_contents: frozenset[str] = frozenset()
         self._templates: dict[int, str] = {}
         self._bodies: dict[str, str] = {}
+        self._left: set[str] = set()  # pages whose file is left as it is (its stat is the recorded one)
 
     @classmethod
     def open(cls, settings: dict[str, Any], output_path: str) -> RenderCache:
@@ -158,6 +159,8 @@ class RenderCache:
 
     def save(self) -> None:
         for name, record in self.records.items():
+            if name in self._left:
+                continue  # left as it was: its file's stat is the one recorded
             stat = self._file_stat(name)
             if stat is not None:
                 self.records[name] = dataclasses.replace(record, stat=stat)
@@ -175,6 +178,7 @@ class RenderCache:
     ) -> str | None:
         """The page's text, or None when its file is left as it is (``may_leave_file``)."""
         name = localcontext["output_file"]
+        self._left.discard(name)  # written again, when it was left before (an override)
         try:
             key = self._page_key(template, context, localcontext)
         except Unstable as why:
@@ -185,6 +189,7 @@ class RenderCache:
         if previous is not None and previous.key == key and self._bodies_unchanged(previous.bodies):
             if may_leave_file and self._file_stat(name) == previous.stat:
                 self.records[name] = previous
+                self._left.add(name)
                 self.reused += 1
                 return None
             kept = self._file_text(name, previous.output)
@@ -207,10 +212,11 @@ class RenderCache:
         site = self._site_values
         if site is None:
             site = self._digest_site(template, context)
+        in_site = site.get
         own = {
             name: localcontext[name]
             for name in sorted(
-                name for name, value in localcontext.items() if name not in site or site[name] is not value
+                [name for name, value in localcontext.items() if in_site(name, _UNSET) is not value]
             )
         }
         fingerprinter = self.fingerprinter
