@@ -48,12 +48,13 @@ $(PY_STAMP): requirements.txt requirements-dev.txt constraints.txt $(wildcard pl
 	@touch $@
 
 # The W3C Nu HTML checker (and the browser-test tools) come from npm. Without npm,
-# the tests that need them are skipped and say so.
+# the tests that need them are skipped and say so. The stamp is a copy of the lock file it
+# installed: a fresh checkout (whose lock file is newer, not different) installs nothing.
 .PHONY: node-tools
 node-tools:
 	@if command -v npm >/dev/null 2>&1; then \
-	  if [ ! -f $(NODE_STAMP) ] || [ package-lock.json -nt $(NODE_STAMP) ]; then \
-	    npm ci --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
+	  if ! cmp -s package-lock.json $(NODE_STAMP); then \
+	    npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json $(NODE_STAMP); \
 	  fi; \
 	else echo "npm not found: HTML-validation and browser tests will be skipped"; fi
 
