@@ -89,11 +89,20 @@ def test_pagefind_starts_on_the_written_articles_and_its_index_is_whole(tmp_path
 
 
 @pytest.mark.parametrize(
-    "folder",
-    ["posts/{date:%Y}", "posts/~{date:%Y}"],
-    ids=["paths a glob names", "paths with a character not in a glob: hard links"],
+    ("folder", "glob_most"),
+    [("posts/{date:%Y}", None), ("posts/~{date:%Y}", None), ("posts/{date:%Y}", 1)],
+    ids=[
+        "paths a glob names",
+        "paths with a character not in a glob: hard links",
+        "more paths than a glob may name: hard links",
+    ],
 )
-def test_a_site_with_its_own_save_as_settings_has_every_article_indexed(tmp_path, moment, folder):
+def test_a_site_with_its_own_save_as_settings_has_every_article_indexed(
+    tmp_path, moment, folder, glob_most, monkeypatch
+):
+    if glob_most is not None:
+        monkeypatch.setattr(search, "GLOB_MOST_PAGES", glob_most)
+    linked = "~" in folder or glob_most is not None
     settings = pelican_build(
         tmp_path,
         FASTBUILD_WORKERS=2,
@@ -106,11 +115,7 @@ def test_a_site_with_its_own_save_as_settings_has_every_article_indexed(tmp_path
     output = Path(settings["OUTPUT_PATH"])
     command = moment[0]["command"]
     read = Path(command[command.index("--site") + 1])
-    assert (
-        read == output
-        if "~" not in folder
-        else read.name == "site" and read.parent.name.startswith(".pagefind-")
-    )
+    assert read.name == "site" and read.parent.name.startswith(".pagefind-") if linked else read == output
     indexed = fragments(output)
     assert set(indexed) == moment[0]["articles"]
     assert all(url.startswith("/posts/") and url.endswith(".html") for url in indexed)

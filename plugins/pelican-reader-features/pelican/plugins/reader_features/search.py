@@ -11,7 +11,8 @@ PAGE_SAVE_AS say), by a glob that lists their paths (Pagefind's ``glob``, in a
 ``pagefind.json`` in its scratch working folder), so the results' addresses are those of
 the site. The list, tag, category, author and archive pages are not read at all (at 1,000
 articles: 1,000 files of 2,276, 1.2 s of Pagefind's CPU saved). Where a path has a
-character a glob reads as a pattern, Pagefind reads hard links to the files at the same
+character a glob reads as a pattern, or there are more than ``GLOB_MOST_PAGES`` of them
+(Pagefind refuses a glob of 5,000 paths), Pagefind reads hard links to the files at the same
 paths in a scratch folder instead (at 1,000 articles making them and removing them after
 cost the build 0.3 s of CPU that the glob does not: it costs Pagefind 0.1 s). A site that
 writes no article or page is indexed whole, as Pagefind would.
@@ -66,6 +67,9 @@ LOG_PREFIX = "[search]"
 # characters Pagefind's globs read as patterns (* ? [ ] { } < > ( ) , : ! $ \ and others).
 # The build's checks let a file's address have ~ besides: such a site gets the hard links.
 _PLAIN_PATH = re.compile(r"[\w./-]+")
+# The most paths one glob names. Pagefind 1.x refuses a glob of 5,000 article paths ("did not
+# parse as a valid glob"; 4,000 of them parse): a site with more pages gets the hard links.
+GLOB_MOST_PAGES = 2000
 
 
 class SearchIndexError(ContentError):
@@ -120,11 +124,12 @@ class Indexing:
         """The folder Pagefind reads, ready for it to read only ``pages`` there: the site
         itself, with a glob that names them in ``pagefind.json`` in the scratch folder (its
         working folder: the paths of thousands of pages are too long for one command-line
-        argument); where a path has a character a glob reads as a pattern, a folder of hard
-        links to them. The whole site when none of them is an HTML file in it."""
+        argument); where a path has a character a glob reads as a pattern, or there are more
+        than GLOB_MOST_PAGES, a folder of hard links to them. The whole site when none of them
+        is an HTML file in it."""
         # Pagefind reads only .html files (its default glob).
         found = [page for page in pages if page.endswith(".html") and (self.site / page).is_file()]
-        if found and all(_PLAIN_PATH.fullmatch(page) for page in found):
+        if found and len(found) <= GLOB_MOST_PAGES and all(_PLAIN_PATH.fullmatch(page) for page in found):
             glob = "{" + ",".join(found) + "}"
             (self.scratch / "pagefind.json").write_text(json.dumps({"glob": glob}), encoding="utf-8")
         elif found:
