@@ -82,15 +82,20 @@ def test_fastbuild_was_tested_with_the_pelican_this_project_pins():
     assert compat.unsupported_reason() is None
 
 
-def test_content_objects_hold_their_body_and_context_as_fastbuild_reads_them(tmp_path):
+def read_tiny_site(tmp_path):
+    """The tiny site's two articles read by Pelican's readers into a context, as a build holds them."""
     write_files(tmp_path / "content", TINY_SITE)
-    settings = site_settings(tmp_path)
     context = {compat.LOCAL_SITEURL: "../..", "generated_content": {}, "static_content": {}}
-    readers = Readers(settings)
+    readers = Readers(site_settings(tmp_path))
     for relative in ("articles/first.md", "articles/second.md"):
         context["generated_content"][relative] = readers.read_file(
             str(tmp_path / "content"), relative, content_class=Article, context=context
         )
+    return context
+
+
+def test_content_objects_hold_their_body_and_context_as_fastbuild_reads_them(tmp_path):
+    context = read_tiny_site(tmp_path)
     article = context["generated_content"]["articles/first.md"]
     # the body as read, before Pelican rewrites its links
     assert isinstance(vars(article)["_content"], str) and "{filename}second.md" in vars(article)["_content"]
@@ -107,14 +112,7 @@ def test_content_objects_hold_their_body_and_context_as_fastbuild_reads_them(tmp
 
 
 def test_forget_bodies_empties_pelicans_memo_of_bodies_and_a_body_comes_back_the_same(tmp_path):
-    write_files(tmp_path / "content", TINY_SITE)
-    settings = site_settings(tmp_path)
-    context = {compat.LOCAL_SITEURL: "../..", "generated_content": {}, "static_content": {}}
-    readers = Readers(settings)
-    for relative in ("articles/first.md", "articles/second.md"):
-        context["generated_content"][relative] = readers.read_file(
-            str(tmp_path / "content"), relative, content_class=Article, context=context
-        )
+    context = read_tiny_site(tmp_path)
     article = context["generated_content"]["articles/first.md"]
     body = article.content
     assert PELICANS_OWN_GET_CONTENT.cache[(article, "../..")] is body
