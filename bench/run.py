@@ -778,6 +778,17 @@ def _saving(value: float) -> str:
     return text if value > 0 else f"{text} (costs more than it saves)"
 
 
+def part_rows(parts: dict[str, Any], where: str, seconds: str, ratio: str, saving: str) -> list[str]:
+    """The table rows of the fastbuild parts measured ``where`` ("make_build" or "rebuild"),
+    from their figures under the keys ``seconds``, ``ratio`` and ``saving``."""
+    return [
+        f"| … {part['label']} | {_seconds(part[where][seconds])} | "
+        f"{_ratio(part[where][ratio])} | {_saving(part[where][saving])} |"
+        for part in parts.values()
+        if where in part
+    ]
+
+
 def markdown_report(results: dict[int, dict[str, Any]], targets: list[Target], info: dict[str, Any]) -> str:
     """The run in Markdown, for the README as it is: per N the times and their ratios to stock
     Pelican (with each fastbuild part's saving where measured) and the peak memory; then the
@@ -815,13 +826,7 @@ def markdown_report(results: dict[int, dict[str, Any]], targets: list[Target], i
             f"{_seconds(figures['networker']['median_seconds'])} | "
             f"{_ratio(figures['median_ratio'], True)} | |"
         )
-        for part in parts.values():
-            if "make_build" in part:
-                row = part["make_build"]
-                lines.append(
-                    f"| … {part['label']} | {_seconds(row['median_seconds'])} | "
-                    f"{_ratio(row['median_ratio'])} | {_saving(row['median_saving_seconds'])} |"
-                )
+        lines += part_rows(parts, "make_build", "median_seconds", "median_ratio", "median_saving_seconds")
         check = figures["check"]
         check_seconds = check["wall_seconds"] if check["exit"] == 0 else None
         lines.append(
@@ -835,13 +840,9 @@ def markdown_report(results: dict[int, dict[str, Any]], targets: list[Target], i
             f"{_seconds(rebuild['median_rebuild_seconds'])} | "
             f"{_ratio(rebuild['ratio_to_plain_cold'], True)} | |"
         )
-        for part in parts.values():
-            if "rebuild" in part:
-                row = part["rebuild"]
-                lines.append(
-                    f"| … {part['label']} | {_seconds(row['median_rebuild_seconds'])} | "
-                    f"{_ratio(row['ratio_to_plain_cold'])} | {_saving(row['saving_seconds'])} |"
-                )
+        lines += part_rows(
+            parts, "rebuild", "median_rebuild_seconds", "ratio_to_plain_cold", "saving_seconds"
+        )
         networker = figures["networker"]
         plain_memory = figures["plain"]["median_peak_main_pss_mib"]
         lines += [
