@@ -59,4 +59,4 @@ node-tools:
 	else echo "npm not found: HTML-validation and browser tests will be skipped"; fi
 
 clean:
-	rm -rf output output.old output.old.deleting output.partial campaigns cache
+	rm -rf output output.old output.old.deleting output.partial campaigns campaigns.partial campaigns.old campaigns.old.deleting cache

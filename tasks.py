@@ -57,6 +57,8 @@ def clean(c):
         f"{output}.partial",
         "campaigns",
         "campaigns.partial",
+        "campaigns.old",
+        "campaigns.old.deleting",
     ):
         shutil.rmtree(ROOT / folder, ignore_errors=True)
     (ROOT / f"{output}.swap").unlink(missing_ok=True)

@@ -280,7 +280,7 @@ def test_what_pelican_warns_about_while_reading_is_a_problem_with_the_file_and_l
     )
 
 
-def test_a_clean_build_swaps_its_output_in_and_deletes_the_one_before_last_while_it_reads(tmp_path):
+def test_a_clean_build_swaps_its_output_in_and_writes_over_the_one_before_last(tmp_path):
     import threading
 
     make_content(tmp_path, {})

@@ -8,11 +8,17 @@
 - A clean build (``DELETE_OUTPUT_DIRECTORY``, as in publishconf.py) is made in a
   sibling folder (``output.partial``) and swapped into place only when the whole build
   succeeded, so a failed build never leaves a half-written ``output/`` behind. The
-  output it replaces is kept as ``output.old`` until the next clean build, which deletes
-  it in the background while it reads the content (deleting thousands of files takes
-  seconds; nothing else would overlap it). Development builds write in place, for speed.
+  output it replaces is kept as ``output.old``, and the next clean build makes its
+  ``output.partial`` of it: it writes over those folders and files (making a file or a
+  folder costs several times what writing over one does, most of all right after thousands
+  were deleted), then removes every file it did not write and the folders left empty
+  (:func:`_sweep`), so the result is what a build into an empty folder writes. A writer
+  that leaves a file it finds as it is says so (:func:`leave_in_place`); with
+  ``STATIC_CHECK_IF_MODIFIED`` (Pelican's static files left in place when up to date) the
+  staging folder starts empty instead. Development builds write in place, for speed.
 - Folders a plugin writes beside the output that belong with it (the newsletter's campaign
-  files) are staged the same way (:func:`staged_folder`) and swapped in with it. Every build
+  files) are staged the same way (:func:`staged_folder`: a copy of the folder, made over
+  the files of its ``.old`` copy) and swapped in with it. Every build
   has an id (:func:`build_stamp`), written to ``output/.build-id`` and into what plugins
   write (``campaign.json``), so a reader of those files can tell that they come from the
   build of the site beside them. The output is swapped in with one atomic exchange (Linux's
@@ -46,6 +52,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from .files import write_over
 
 logger = logging.getLogger(__name__)
 
@@ -101,16 +109,39 @@ def _build_locked(settings: dict[str, Any], settings_file: Path, final_output: P
         "output": str(final_output),
         "staged": staged,
         "folders": folders,
+        "left_in_place": set(),
     }
+    recycled: dict[str, tuple[int, int]] = {}
     if staged:
-        _remove_in_background(_previous(final_output))
-        shutil.rmtree(staging_output, ignore_errors=True)
+        if settings.get("STATIC_CHECK_IF_MODIFIED"):
+            _remove_in_background(_previous(final_output))
+            _remove_in_background(staging_output)
+            staging_output.mkdir(parents=True)
+        else:
+            recycled = _recycle(_previous(final_output), staging_output)
         settings["OUTPUT_PATH"] = str(staging_output)
+        # Pelican would empty the staging folder; the sweep after the build removes instead
+        # what this build did not write.
+        settings["DELETE_OUTPUT_DIRECTORY"] = False
 
     started = time.perf_counter()
     started_ns = time.time_ns()
     try:
-        run_pelican(settings)
+        try:
+            run_pelican(settings)
+        except OSError as error:
+            if not recycled:
+                raise
+            # A folder of the output written over where this build writes a file, or the
+            # other way round (the site's addresses changed): build again into an empty folder.
+            logger.info("Building again into an empty folder: the older output was in the way (%s)", error)
+            end_background()
+            _remove_in_background(staging_output)
+            staging_output.mkdir(parents=True)
+            recycled = {}
+            settings[BUILD_SETTING]["left_in_place"].clear()
+            reset_log_deduplication()
+            run_pelican(settings)
         (staging_output / BUILD_STAMP).write_text(build_id + "\n", encoding="utf-8")
     except ContentErrors as errors:
         end_background()
@@ -140,6 +171,8 @@ def _build_locked(settings: dict[str, Any], settings_file: Path, final_output: P
         end_background()
         stop_reading()
 
+    if staged:
+        _sweep(staging_output, recycled, settings[BUILD_SETTING]["left_in_place"])
     write_stamp(staging_output, stamp_for(settings, settings_file, started_ns))
     if staged:
         _swap_in(staging_output, final_output, folders, build_id)
@@ -223,14 +256,24 @@ def staged_folder(settings: dict[str, Any], final: Path) -> Path:
     folders: dict[str, list[Any]] = build["folders"]
     if str(final) not in folders:
         staging = final.with_name(final.name + ".partial")
-        shutil.rmtree(staging, ignore_errors=True)
         since = time.time()
+        _recycle(_previous(final), staging, identities=False)
         if final.is_dir():
-            shutil.copytree(final, staging, symlinks=True)
+            _mirror(final, staging)
         else:
-            staging.mkdir(parents=True)
+            _clear(staging)
         folders[str(final)] = [str(staging), since]
     return Path(folders[str(final)][0])
+
+
+def leave_in_place(settings: dict[str, Any], path: str | Path) -> None:
+    """Say that this build keeps the file at ``path`` (or every file in the folder ``path``)
+    in its output as it found it (an unchanged preview, a page the render cache keeps, the
+    search index's files it reused), so that the sweep of a clean :func:`build_site` build,
+    which removes every file the build did not write, keeps it."""
+    build = settings.get(BUILD_SETTING)
+    if isinstance(build, dict) and build.get("staged"):
+        build["left_in_place"].add(os.path.abspath(path))
 
 
 def finish_interrupted_swap(output: Path) -> None:
@@ -265,7 +308,7 @@ def _swap_in(staging_output: Path, final_output: Path, folders: dict[str, list[A
     _replace_dir(staging_output, final_output)  # the moment the new build is in
     logger.debug("swap: the output is in")
     for staging, final, _ in pending:
-        _replace_dir(staging, final, keep_old=False)
+        _replace_dir(staging, final)  # the replaced copy is the next build's staging folder
     if pending:
         _journal(final_output).unlink()
     logger.debug("swap: done")
@@ -352,3 +395,102 @@ def _exchange(first: Path, second: Path) -> bool:
         return False
     done = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
     return bool(done == 0)
+
+
+def _recycle(previous: Path, staging: Path, identities: bool = True) -> dict[str, tuple[int, int]]:
+    """Make the staging folder ``staging`` of the folder two builds old (``previous``), whose
+    folders and files the build writes over; a staging folder a killed build left is taken
+    instead. With ``identities``, return each file's identity there (inode, change time),
+    for :func:`_sweep`."""
+    if not staging.is_dir():
+        if previous.is_dir():
+            previous.rename(staging)
+        else:
+            staging.mkdir(parents=True)
+    _remove_in_background(previous)  # when the staging folder was there already
+    found: dict[str, tuple[int, int]] = {}
+    stack = [str(staging)] if identities else []
+    while stack:
+        with os.scandir(stack.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                else:
+                    info = entry.stat(follow_symlinks=False)
+                    found[entry.path] = (info.st_ino, info.st_ctime_ns)
+    return found
+
+
+def _sweep(staging: Path, recycled: dict[str, tuple[int, int]], left_in_place: set[str]) -> None:
+    """Remove from ``staging`` each file this build did not write (its inode and change time
+    are still those :func:`_recycle` found, and no writer left it in place), then the
+    folders that leaves empty: what remains is what a build into an empty folder writes."""
+    emptied: set[str] = set()
+    for path, identity in recycled.items():
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
+            continue
+        if (info.st_ino, info.st_ctime_ns) == identity and not _left(path, left_in_place):
+            os.unlink(path)
+            emptied.add(os.path.dirname(path))
+    top = str(staging)
+    for folder in sorted(emptied, key=len, reverse=True):
+        while folder != top and folder.startswith(top):
+            try:
+                os.rmdir(folder)
+            except OSError:  # not empty
+                break
+            folder = os.path.dirname(folder)
+
+
+def _left(path: str, left_in_place: set[str]) -> bool:
+    """Whether ``path``, or a folder it is in, was left in place (:func:`leave_in_place`)."""
+    while path not in left_in_place:
+        parent = os.path.dirname(path)
+        if parent == path:
+            return False
+        path = parent
+    return True
+
+
+def _mirror(source: Path | str, target: Path | str) -> None:
+    """Make ``target`` a copy of ``source`` as ``shutil.copytree(source, target,
+    symlinks=True)`` makes it, writing over the files already in ``target``."""
+    os.makedirs(target, exist_ok=True)
+    with os.scandir(target) as entries:
+        existing = {entry.name: entry for entry in entries}
+    with os.scandir(source) as entries:
+        for entry in entries:
+            present = existing.pop(entry.name, None)
+            destination = os.path.join(target, entry.name)
+            if entry.is_symlink():
+                _remove(present)
+                os.symlink(os.readlink(entry.path), destination)
+            elif entry.is_dir():
+                if present is not None and not present.is_dir(follow_symlinks=False):
+                    _remove(present)
+                _mirror(entry.path, destination)
+            else:
+                if present is not None and not present.is_file(follow_symlinks=False):
+                    _remove(present)
+                write_over(destination, Path(entry.path).read_bytes())
+                shutil.copystat(entry.path, destination)
+    for leftover in existing.values():
+        _remove(leftover)
+    shutil.copystat(source, target)
+
+
+def _remove(entry: os.DirEntry[str] | None) -> None:
+    if entry is None:
+        return
+    if entry.is_dir(follow_symlinks=False):
+        shutil.rmtree(entry.path)
+    else:
+        os.unlink(entry.path)
+
+
+def _clear(folder: Path) -> None:
+    with os.scandir(folder) as entries:
+        for entry in list(entries):
+            _remove(entry)

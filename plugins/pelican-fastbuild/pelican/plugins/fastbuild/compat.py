@@ -49,6 +49,8 @@ from pelican import writers as pelican_writers
 from pelican.contents import Article, Content, Page, Static
 from pelican.urlwrappers import Author, Category, Tag, URLWrapper
 
+from pelican_contentkit.files import write_over
+
 # The Pelican releases fastbuild was tested with, byte for byte against plain Pelican.
 TESTED_PELICAN_VERSIONS = ("4.12.0",)
 
@@ -302,4 +304,25 @@ class Writer(pelican_writers.Writer):
             self._left_as_they_are.discard(filename)
             self._written_files.add(filename)
             return io.StringIO()  # Pelican writes the empty text into it and closes it; no file opened
-        return super()._open_w(filename, encoding, override)
+        if filename == os.devnull or not self.writes_plainly(filename, override):
+            return super()._open_w(filename, encoding, override)
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        return _WrittenOver(filename, encoding)
+
+
+class _WrittenOver(io.StringIO):
+    """What Pelican writes a file's text into: written over the file's old bytes when closed
+    (``pelican_contentkit.files.write_over``), rather than into a file emptied first."""
+
+    def __init__(self, path: str, encoding: str) -> None:
+        super().__init__()
+        self._path = path
+        self._encoding = encoding
+
+    def close(self) -> None:
+        if not self.closed:
+            text = self.getvalue()
+            super().close()
+            write_over(self._path, text.encode(self._encoding))

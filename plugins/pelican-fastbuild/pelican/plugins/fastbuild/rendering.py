@@ -34,6 +34,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from pelican_contentkit.files import write_over
+
 from .compat import LOCAL_SITEURL, forget_bodies
 
 logger = logging.getLogger(__name__)
@@ -101,8 +103,7 @@ def render_job(job: PageJob) -> None:
     else:
         job.context[LOCAL_SITEURL] = job.localsiteurl
     output = job.template.render(job.localcontext())
-    with open(job.path, "w", encoding="utf-8") as stream:
-        stream.write(output)
+    write_over(job.path, output.encode("utf-8"))
     forget_bodies()  # each page's body once, not every body until the build ends
 
 

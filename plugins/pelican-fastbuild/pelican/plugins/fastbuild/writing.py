@@ -49,7 +49,7 @@ from pelican.contents import Content
 from pelican.generators import Generator
 from pelican.utils import sanitised_join
 
-from pelican_contentkit.build import BUILD_SETTING
+from pelican_contentkit.build import BUILD_SETTING, leave_in_place
 from pelican_contentkit.problems import gate as content_gate
 from pelican_contentkit.stages import content_page_paths, content_pages_written, hold_content_pages
 
@@ -313,6 +313,7 @@ class _CachedTemplate:
         )
         if text is None:
             writer.leave_as_it_is(path)  # unchanged: the file stays as it is
+            leave_in_place(writer.settings, path)
             return ""
         return text
 

@@ -14,8 +14,9 @@ from pelican.generators import Generator
 
 from pelican.plugins.quoteaction.parsing import missing_quoteaction_problems
 from pelican_contentkit import templates
-from pelican_contentkit.build import BUILD_SETTING, build_stamp, staged_folder
+from pelican_contentkit.build import BUILD_SETTING, build_stamp, leave_in_place, staged_folder
 from pelican_contentkit.errors import ContentError, ContentErrors
+from pelican_contentkit.files import write_over
 from pelican_contentkit.folders import keep_setting_folder_out
 from pelican_contentkit.links import absolute_links, link_problems, static_links
 from pelican_contentkit.markup import html_to_text
@@ -455,8 +456,8 @@ class NewsletterGenerator(Generator):
         values = sample_merge_values(issue.web_url, settings.postal_address)
         folder = Path(self.output_path) / root / issue.month
         folder.mkdir(parents=True, exist_ok=True)
-        _write_if_changed(folder / "email.html", fill_merge_tags(email.html, values))
-        _write_if_changed(folder / "email.txt", fill_merge_tags(email.text, values))
+        _write_if_changed(self.settings, folder / "email.html", fill_merge_tags(email.html, values))
+        _write_if_changed(self.settings, folder / "email.txt", fill_merge_tags(email.text, values))
         newest = issue is newest_first[0]
         pages = [f"{root}/{issue.month}/index.html"] + ([f"{root}/index.html"] if newest else [])
         for save_as in pages:
@@ -477,15 +478,16 @@ class NewsletterGenerator(Generator):
             logger.info("%s email preview of %s at /%s/", LOG_PREFIX, issue.month, root)
 
 
-def _write_if_changed(path: Path, text: str) -> None:
+def _write_if_changed(settings: dict, path: Path, text: str) -> None:
     """Leave an unchanged preview file alone: live-reload rebuilds write them all every time."""
     data = text.encode("utf-8")
     try:
         if path.read_bytes() == data:
+            leave_in_place(settings, path)
             return
     except OSError:
         pass
-    path.write_bytes(data)
+    write_over(path, data)
 
 
 def size_problem(issue, email: RenderedEmail, max_kb: int, newsletter_folder: str) -> ContentError | None:

@@ -22,6 +22,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from jinja2 import Environment, Template, pass_environment
 from jinja2.filters import do_wordwrap
 
+from pelican_contentkit.files import write_over
+
 from .model import Issue
 
 GMAIL_CLIP_BYTES = 102 * 1024
@@ -248,8 +250,9 @@ def write_campaign(
         os.chmod(folder, 0o755)
         for name, data in files.items():
             path = folder / name
-            path.unlink(missing_ok=True)  # never written through a link the copy kept
-            path.write_bytes(data)
+            if path.is_symlink():  # never written through a link the copy kept
+                path.unlink()
+            write_over(path, data)
         return
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
