@@ -27,7 +27,7 @@ from tests.test_one_reading import production_overrides
 
 def pelican_build(tmp_path: Path, **overrides) -> dict:
     reset_log_deduplication()
-    settings = site_settings(tmp_path, PATH=str(ROOT / "content"), **overrides)
+    settings = site_settings(tmp_path, **{"PATH": str(ROOT / "content"), **overrides})
     Pelican(settings).run()
     return settings
 
@@ -233,3 +233,65 @@ def test_livereloads_background_indexing_indexes_the_whole_output_it_is_given(tm
     empty.mkdir()
     assert search.build_search_index(empty) == 1
     assert "did not contain any html files" in caplog.text
+
+
+def index_from_nothing(output: Path, where: Path) -> Path:
+    """The index Pagefind writes over ``output``'s pages into an empty folder."""
+    shutil.copytree(output, where, ignore=shutil.ignore_patterns("pagefind"))
+    search.index_site(where)
+    return where / "pagefind"
+
+
+def edit_the_sample_content(content: Path) -> None:
+    """One article rewritten, one added: fragments and word indexes come and go."""
+    article = content / "articles/a-network-map-in-one-hour.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text + "\nA paragraph with a zyzzogeton, a word on no other page.\n", encoding="utf-8")
+    added = text.replace("Title: A Network Map in One Hour", "Title: A Second Map").replace(
+        "Slug: a-network-map-in-one-hour", "Slug: a-second-map"
+    )
+    (content / "articles/a-second-map.md").write_text(added, encoding="utf-8")
+
+
+@pytest.mark.parametrize("reusable", [True, False], ids=["seeded with the index before", "untested version"])
+def test_an_index_written_over_the_one_before_is_the_one_pagefind_writes_from_nothing(
+    tmp_path, reusable, monkeypatch
+):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    settings = pelican_build(tmp_path, PATH=str(content))
+    output = Path(settings["OUTPUT_PATH"])
+    before = {path.name: path.stat().st_ino for path in (output / "pagefind/fragment").iterdir()}
+    if not reusable:
+        monkeypatch.setattr(search, "TESTED_PAGEFIND_VERSIONS", ())
+    edit_the_sample_content(content)
+    (output / "pagefind/stray.txt").write_text("not Pagefind's", encoding="utf-8")
+
+    pelican_build(tmp_path, PATH=str(content))
+
+    after = {path.name: path.stat().st_ino for path in (output / "pagefind/fragment").iterdir()}
+    kept = [name for name in after if before.get(name) == after[name]]
+    # Unchanged fragments are the same files (hard links), unless the index was not reused.
+    assert bool(kept) is reusable and len(kept) < len(after)
+    assert set(after) - set(before) and set(before) - set(after)  # fragments came and went
+    assert_same_tree(index_from_nothing(output, tmp_path / "whole"), output / "pagefind")
+
+
+def test_an_index_pagefind_wrote_that_cannot_be_read_is_made_again_from_nothing(
+    tmp_path, monkeypatch, caplog
+):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    settings = pelican_build(tmp_path, PATH=str(content))
+    output = Path(settings["OUTPUT_PATH"])
+    edit_the_sample_content(content)
+    # Pagefind's meta file, as another layout would read: the new index cannot be pruned.
+    monkeypatch.setattr(search.cbor2, "loads", lambda data: {"a": "map, not the list it is"})
+
+    with caplog.at_level("INFO", logger=search.__name__):
+        pelican_build(tmp_path, PATH=str(content))
+
+    assert "indexing again from nothing" in caplog.text
+    monkeypatch.undo()
+    assert_same_tree(index_from_nothing(output, tmp_path / "whole"), output / "pagefind")
+    assert not list(tmp_path.glob(".pagefind-*"))
