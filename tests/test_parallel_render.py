@@ -25,7 +25,7 @@ def forks(monkeypatch):
     thread runs: an earlier test's background work (deleting an old output) is waited for,
     and threads that outlive that wait are not counted."""
     for thread in threading.enumerate():
-        if thread is not threading.main_thread():
+        if thread.name == "remove-old-output":  # pelican_contentkit.build's
             thread.join(timeout=60)
     # Threads of other tests' infrastructure that outlive them on this worker (an idle HTTP
     # server's, under xdist) are not the build's: the guard counts the threads started since.
