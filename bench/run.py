@@ -8,8 +8,11 @@ every build runs as the command a user runs, in a fresh process tree: stock Peli
 ``pelican-quickstart`` sets it up (``pelican content -o output -s pelicanconf.py`` with
 bench/quickstart/pelicanconf.py) and Networker's ``make build`` as a whole (make, invoke,
 Python start-up, the one reading of the content that is also its check, the build, the
-search index), run in a scratch copy of the project whose content/ is the corpus. One
-warm-up of each, then R timed runs alternating plain, Networker, plain, Networker..., then
+search index), run in a scratch copy of the project whose content/ is the corpus. WARM_UPS
+warm-ups of each (a user's build finds the outputs of the builds before it in place: stock
+Pelican writes over the previous output from its second build on, ``make build`` over the
+output two builds old from its third), then R timed runs alternating plain, Networker,
+plain, Networker..., then
 MEMORY_RUNS runs of each for the memory: in those, a sampler thread in this process reads the
 proportional set size (PSS) of the build process and all its descendants (forked rendering
 processes, Pagefind) every 20 ms and keeps the peak. The timed runs are not sampled: reading a
@@ -51,6 +54,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
+# Builds of each row before the timed runs: make build writes over the output two builds old.
+WARM_UPS = 2
 QUICKSTART_SETTINGS = ROOT / "bench" / "quickstart" / "pelicanconf.py"
 # The second reference row: plain Pelican with Networker's settings (notmyidea, no plugins).
 SITE_SETTINGS = ROOT / "bench" / "site_settings" / "pelicanconf.py"
@@ -424,9 +429,10 @@ def bench_articles(
                 rows.append(
                     Row(variant.key, variant.key, lambda sample, s=variant_site: make_build(s, sample))
                 )
-        log("warm-up: " + ", ".join(row.name for row in rows))
-        for row in rows:
-            row.run(False)
+        log(f"warm-up ({WARM_UPS} builds each): " + ", ".join(row.name for row in rows))
+        for _ in range(WARM_UPS):
+            for row in rows:
+                row.run(False)
         measured: dict[str, list[ProcessRun]] = {row.key: [] for row in rows}
 
         def width(row: Row) -> int:
@@ -801,7 +807,8 @@ def markdown_report(results: dict[int, dict[str, Any]], targets: list[Target], i
         f"({info['cpu_count']} CPUs, {info['cpu_model'] or 'unknown CPU'}, Python {info['python']}, "
         f"Pelican {info['pelican']}, commit {info['git_commit'][:7]}"
         f"{' with changes' if info.get('git_dirty') else ''}; load average {load:.2f} at the start, "
-        f"{load_end:.2f} at the end; medians of {info['runs']} alternating runs after a warm-up; "
+        f"{load_end:.2f} at the end; medians of {info['runs']} alternating runs after "
+        f"{WARM_UPS} warm-up builds; "
         f"memory: medians of {MEMORY_RUNS} further runs, sampled). A part's "
         "saving is the time of the row with that part off minus the time with everything on.",
     ]
@@ -890,7 +897,7 @@ ESTIMATE_START_UP = 1.5
 def estimate_seconds(
     articles: list[int], runs: int, extra_at: set[int], variants: list[Variant], seed: int
 ) -> float:
-    """About how long the run takes: each alternated build once for the warm-up and R times,
+    """About how long the run takes: each alternated build WARM_UPS times for the warm-up and R times,
     the rest once; the estimate of each process at N = 1000 scaled with N, plus its start-up."""
     cost = ESTIMATE_AT_1000
     total = 0.0
@@ -905,9 +912,11 @@ def estimate_seconds(
             )
         once = [cost["in_process"], cost["check"], cost["newsletter"], *series]
         cached = (RESULTS / f"corpus-{n}-s{seed}-{corpus_version()}" / "complete").is_file()
-        work = (runs + 1) * sum(cost[row] for row in rows) + sum(once) + (0 if cached else cost["corpus"])
+        work = (
+            (runs + WARM_UPS) * sum(cost[row] for row in rows) + sum(once) + (0 if cached else cost["corpus"])
+        )
         work += MEMORY_RUNS * (cost["plain"] + cost["networker"])
-        processes = (runs + 1) * len(rows) + len(once) + 2 * MEMORY_RUNS
+        processes = (runs + WARM_UPS) * len(rows) + len(once) + 2 * MEMORY_RUNS
         total += work * n / 1000 + ESTIMATE_START_UP * processes
     return total
 
@@ -1015,7 +1024,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{info['python']}, "
         f"Pelican {info['pelican']}, commit "
         f"{info['git_commit'][:10]}{' (modified)' if info['git_dirty'] else ''}; "
-        f"{args.runs} runs after one warm-up, alternating plain and Networker; {extra}.\n"
+        f"{args.runs} runs after {WARM_UPS} warm-up builds, alternating plain and Networker; {extra}.\n"
         f"Estimated run time: about {estimate / 60:.0f} min ({estimate:.0f} s; scaled from the last "
         f"figures on this 2-core machine when quiet; load average now {info['load_average_at_start'][0]:.1f}"
         ", and a busy machine takes longer)",
