@@ -100,28 +100,12 @@ def test_a_clean_build_over_an_older_output_writes_what_a_build_into_an_empty_fo
 
 def test_the_sweep_removes_what_the_build_did_not_write_and_keeps_what_it_left_in_place(tmp_path):
     staging = tmp_path / "output.partial"
-    for name in (
-        "kept/a.html",
-        "gone/b.html",
-        "gone/deeper/c.html",
-        "left/d.html",
-        "folder/e/f.html",
-        "g.html",
-    ):
+    names = ("kept/a.html", "gone/b.html", "gone/deeper/c.html", "left/d.html", "folder/e/f.html", "g.html")
+    for name in names:
         (staging / name).parent.mkdir(parents=True, exist_ok=True)
         (staging / name).write_text(name, encoding="utf-8")
     found = build._recycle(tmp_path / "output.old", staging)
-    assert set(found) == {
-        str(staging / name)
-        for name in (
-            "kept/a.html",
-            "gone/b.html",
-            "gone/deeper/c.html",
-            "left/d.html",
-            "folder/e/f.html",
-            "g.html",
-        )
-    }
+    assert set(found) == {str(staging / name) for name in names}
     write_over(staging / "kept/a.html", b"new")  # written by the build
     settings = {build.BUILD_SETTING: {"staged": True, "left_in_place": set()}}
     leave_in_place(settings, staging / "left/d.html")

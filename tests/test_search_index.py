@@ -253,14 +253,19 @@ def edit_the_sample_content(content: Path) -> None:
     (content / "articles/a-second-map.md").write_text(added, encoding="utf-8")
 
 
+def built_copy_of_the_sample_site(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the sample content, built once with its index: (content, output)."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    settings = pelican_build(tmp_path, PATH=str(content))
+    return content, Path(settings["OUTPUT_PATH"])
+
+
 @pytest.mark.parametrize("reusable", [True, False], ids=["seeded with the index before", "untested version"])
 def test_an_index_written_over_the_one_before_is_the_one_pagefind_writes_from_nothing(
     tmp_path, reusable, monkeypatch
 ):
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
-    settings = pelican_build(tmp_path, PATH=str(content))
-    output = Path(settings["OUTPUT_PATH"])
+    content, output = built_copy_of_the_sample_site(tmp_path)
     before = {path.name: path.stat().st_ino for path in (output / "pagefind/fragment").iterdir()}
     if not reusable:
         monkeypatch.setattr(search, "TESTED_PAGEFIND_VERSIONS", ())
@@ -280,10 +285,7 @@ def test_an_index_written_over_the_one_before_is_the_one_pagefind_writes_from_no
 def test_an_index_pagefind_wrote_that_cannot_be_read_is_made_again_from_nothing(
     tmp_path, monkeypatch, caplog
 ):
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
-    settings = pelican_build(tmp_path, PATH=str(content))
-    output = Path(settings["OUTPUT_PATH"])
+    content, output = built_copy_of_the_sample_site(tmp_path)
     edit_the_sample_content(content)
     # Pagefind's meta file, as another layout would read: the new index cannot be pruned.
     monkeypatch.setattr(search.cbor2, "loads", lambda data: {"a": "map, not the list it is"})
