@@ -194,7 +194,9 @@ class Indexing:
                 self.log.seek(0)
                 self.log.truncate()
                 self.process = self._start()
+                stages.track(self.process)  # ended with the build if it stops while waiting
                 code = self.process.wait()
+                stages.untrack(self.process)
             if not code:
                 shutil.rmtree(self.site / "pagefind", ignore_errors=True)
                 self.fresh.replace(self.site / "pagefind")
