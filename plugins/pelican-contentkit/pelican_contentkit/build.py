@@ -115,8 +115,7 @@ def _build_locked(settings: dict[str, Any], settings_file: Path, final_output: P
     if staged:
         if settings.get("STATIC_CHECK_IF_MODIFIED"):
             _remove_in_background(_previous(final_output))
-            _remove_in_background(staging_output)
-            staging_output.mkdir(parents=True)
+            _start_empty(staging_output)
         else:
             recycled = _recycle(_previous(final_output), staging_output)
         settings["OUTPUT_PATH"] = str(staging_output)
@@ -136,8 +135,7 @@ def _build_locked(settings: dict[str, Any], settings_file: Path, final_output: P
             # other way round (the site's addresses changed): build again into an empty folder.
             logger.info("Building again into an empty folder: the older output was in the way (%s)", error)
             end_background()
-            _remove_in_background(staging_output)
-            staging_output.mkdir(parents=True)
+            _start_empty(staging_output)
             recycled = {}
             settings[BUILD_SETTING]["left_in_place"].clear()
             reset_log_deduplication()
@@ -419,6 +417,12 @@ def _recycle(previous: Path, staging: Path, identities: bool = True) -> dict[str
                     info = entry.stat(follow_symlinks=False)
                     found[entry.path] = (info.st_ino, info.st_ctime_ns)
     return found
+
+
+def _start_empty(staging: Path) -> None:
+    """An empty staging folder; what was there is deleted in the background."""
+    _remove_in_background(staging)
+    staging.mkdir(parents=True)
 
 
 def _sweep(staging: Path, recycled: dict[str, tuple[int, int]], left_in_place: set[str]) -> None:

@@ -87,6 +87,8 @@ _PLAIN_PATH = re.compile(r"[\w./-]+")
 # The most paths one glob names. Pagefind 1.x refuses a glob of 5,000 article paths ("did not
 # parse as a valid glob"; 4,000 of them parse): a site with more pages gets the hard links.
 GLOB_MOST_PAGES = 2000
+# The packages that ship Pagefind's binary, in the order ``python -m pagefind`` looks for them.
+_BINARY_PACKAGES = ("pagefind_bin_extended", "pagefind_bin")
 # The Pagefind releases whose index files _prune reads (the meta file's layout is Pagefind's own).
 TESTED_PAGEFIND_VERSIONS = ("1.5.2",)
 # The folders of an index whose files are named by their digest; the meta files beside them.
@@ -241,7 +243,7 @@ def _pagefind() -> tuple[str, ...]:
     starts, at every build); ``python -m pagefind`` itself where neither package is there."""
     if path := os.environ.get("PAGEFIND_BINARY_PATH"):
         return (path,)
-    for package in ("pagefind_bin_extended", "pagefind_bin"):
+    for package in _BINARY_PACKAGES:
         try:
             finder = importlib.import_module(package).get_executable
             return (str(Path(finder()).absolute()),)
@@ -254,7 +256,7 @@ def _pagefind_version() -> str | None:
     """The version of the Pagefind that runs (None when PAGEFIND_BINARY_PATH names another)."""
     if os.environ.get("PAGEFIND_BINARY_PATH"):
         return None
-    for package in ("pagefind_bin_extended", "pagefind_bin"):
+    for package in _BINARY_PACKAGES:
         try:
             return importlib.metadata.version(package.replace("_", "-"))
         except importlib.metadata.PackageNotFoundError:
@@ -265,7 +267,7 @@ def _pagefind_version() -> str | None:
 def _seed(previous: Path, fresh: Path) -> bool:
     """Hard links in ``fresh`` to the files of the index ``previous`` that are named by their
     digest, when that index and the Pagefind that runs are of a tested version (else, or
-    where links cannot be made, ``fresh`` is left empty); whether any were made."""
+    where links cannot be made, ``fresh`` is left empty); whether that index was reused."""
     try:
         entry = json.loads((previous / _ENTRY).read_text(encoding="utf-8"))
     except (OSError, ValueError):
