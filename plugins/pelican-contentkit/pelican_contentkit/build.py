@@ -97,6 +97,7 @@ def _build_locked(settings: dict[str, Any], settings_file: Path, final_output: P
     from pelican_contentkit.errors import ContentError, ContentErrors
     from pelican_contentkit.pelican_api import run_pelican
     from pelican_contentkit.problems import stop_reading
+    from pelican_contentkit.rebuild import build_ended, quick_rebuild
     from pelican_contentkit.stages import end_background
 
     staged = bool(settings.get("DELETE_OUTPUT_DIRECTORY"))
@@ -104,7 +105,9 @@ def _build_locked(settings: dict[str, Any], settings_file: Path, final_output: P
     build_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(4)}"
     # Staged folders: final path -> [staging path, time the previous contents were copied].
     folders: dict[str, list[Any]] = {}
+    as_read = _copy_of(settings)
     settings[BUILD_SETTING] = {
+        "as_read": as_read,  # before Pelican and the plugins add to them (a quick rebuild compares)
         "id": build_id,
         "output": str(final_output),
         "staged": staged,
@@ -125,9 +128,12 @@ def _build_locked(settings: dict[str, Any], settings_file: Path, final_output: P
 
     started = time.perf_counter()
     started_ns = time.time_ns()
+    succeeded = False
     try:
         try:
-            run_pelican(settings)
+            # A development build after an edit of bodies alone: from the previous build.
+            if staged or not quick_rebuild(settings):
+                run_pelican(settings)
         except OSError as error:
             if not recycled:
                 raise
@@ -141,6 +147,7 @@ def _build_locked(settings: dict[str, Any], settings_file: Path, final_output: P
             reset_log_deduplication()
             run_pelican(settings)
         (staging_output / BUILD_STAMP).write_text(build_id + "\n", encoding="utf-8")
+        succeeded = True
     except ContentErrors as errors:
         end_background()
         _discard(staging_output, staged, folders)
@@ -168,14 +175,27 @@ def _build_locked(settings: dict[str, Any], settings_file: Path, final_output: P
         # failure, before the staged output it reads is removed.
         end_background()
         stop_reading()
+        if not succeeded:
+            build_ended(settings, succeeded=False)
 
     if staged:
         _sweep(staging_output, recycled, settings[BUILD_SETTING]["left_in_place"])
     write_stamp(staging_output, stamp_for(settings, settings_file, started_ns))
     if staged:
         _swap_in(staging_output, final_output, folders, build_id)
+    build_ended(settings, succeeded=True)
     print(f"Built {final_output} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return 0
+
+
+def _copy_of(settings: dict[str, Any]) -> dict[str, Any] | None:
+    """A deep copy of the settings, or None for settings that cannot be copied."""
+    import copy
+
+    try:
+        return copy.deepcopy(settings)
+    except Exception:  # a value that cannot be copied: no quick rebuild compares these
+        return None
 
 
 def unexpected_message(error: BaseException, settings: dict[str, Any] | None, switch: str = "-v") -> str:

@@ -195,6 +195,32 @@ def check_generators(generators: Sequence[Any]) -> None:
     ledger_module.warn(context, warnings)
 
 
+def one_file_problems(
+    context: dict[str, Any], kind: str, content: Any
+) -> tuple[list[ContentError], list[ContentError]]:
+    """The problems and warnings of one article or page the build read again (``kind``
+    "article" or "page"), found as :func:`check_generators` finds them for that file on its
+    own; nothing is kept (the next whole build checks the file again). For a quick rebuild
+    (:mod:`pelican_contentkit.rebuild`), which runs only when both lists are empty."""
+    _is_file.cache_clear()
+    _folder_in.cache_clear()
+    _link_verdict.cache_clear()
+    settings = content.settings
+    content_root = Path(settings["PATH"])
+    found = ledger_module.ledger(context)
+    checks = CheckCache(settings, content_root)
+    problems: list[ContentError] = []
+    path = Path(content.source_path)
+    source = checks.source(kind, path, content, problems, context)
+    ledger_module.forget_text(context, path)
+    if source is None:
+        return problems, []
+    known = PELICAN_FIELDS | (found.plugin_fields if found is not None else frozenset())
+    warnings: list[ContentError] = []
+    problems += _file_problems(source, checks, content_root, settings, known, _today(settings), warnings)
+    return problems, warnings
+
+
 def _file_problems(
     source: Source,
     checks: CheckCache,

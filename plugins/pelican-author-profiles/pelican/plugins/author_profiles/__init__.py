@@ -15,6 +15,7 @@ See README ("Author profiles").
 from pelican import signals
 
 from pelican_contentkit import problems
+from pelican_contentkit.rebuild import declare_body_edits
 
 from . import handlers
 from .model import AuthorProfile, ProfileLink
@@ -25,6 +26,7 @@ __all__ = ["AuthorProfile", "ProfileLink", "read_profiles", "register"]
 
 def register():
     problems.connect(__name__)
+    declare_body_edits(__name__)  # profiles come from their own files and the fields
     signals.initialized.connect(handlers.keep_folder_out_of_articles)
     signals.generator_init.connect(handlers.add_default_templates)
     signals.article_generator_pretaxonomy.connect(handlers.attach_to_articles)

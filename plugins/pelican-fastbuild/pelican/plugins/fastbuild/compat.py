@@ -229,6 +229,7 @@ def watching_bodies(watch: Callable[[Content], None]) -> Iterator[None]:
         return original(self, siteurl)
 
     get_content.__doc__ = original.__doc__
+    get_content.cache = getattr(original, "cache", None)  # type: ignore[attr-defined]  # forget_bodies
     Content.get_content = get_content  # type: ignore[assignment]
     try:
         yield

@@ -28,13 +28,14 @@ articles link to each other) without walking the whole heap. A build that raised
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import compat, compiled, writing
+from . import compat, compiled, quick, writing
 
 logger = logging.getLogger(__name__)
 LOG_PREFIX = "[fastbuild]"
@@ -51,11 +52,27 @@ _build: Build | None = None
 # Puts Pelican's Content.url and save_as back (compat.memoize_urls), while pages are written.
 _forget_urls: Callable[[], None] | None = None
 _collector_paused = False  # by this module, for a cached build (pause_collector)
+# A recorded build's watch of bodies read outside pages and feeds (quick.start), to finalized.
+_watch: contextlib.ExitStack | None = None
 
 
 def begin_build(pelican_object) -> type | None:
-    """``get_generators``: a build starts; fastbuild's last generator when it runs."""
-    return writing.RenderKeptPages if _begin(pelican_object.settings).on else None
+    """``get_generators``: a build starts; fastbuild's last generator when it runs. A
+    development build is recorded for the quick rebuild after it (:mod:`.quick`)."""
+    global _watch
+    if not _begin(pelican_object.settings).on:
+        return None
+    if quick.records(pelican_object.settings):
+        watch = quick.start(pelican_object)
+        if watch is not None:
+            _watch = contextlib.ExitStack()
+            _watch.enter_context(watch)
+    return writing.RenderKeptPages
+
+
+def generators_done(generators) -> None:
+    """``all_generators_finalized``: the generators of a recorded build."""
+    quick.generators_done(generators)
 
 
 def provide_writer(pelican_object) -> type | None:
@@ -93,8 +110,16 @@ def end_build(pelican_object) -> None:
             writing.finish_build(pelican_object)
     finally:
         _build = None
+        _stop_watching()
         _stop_memoizing_urls()
         resume_collector()
+
+
+def _stop_watching() -> None:
+    global _watch
+    if _watch is not None:
+        watch, _watch = _watch, None
+        watch.close()
 
 
 def pause_collector() -> None:
@@ -134,6 +159,8 @@ def listed(plugins: Any) -> bool:
 def _begin(settings: dict[str, Any]) -> Build:
     global _build
     _stop_memoizing_urls()  # left on by a build that raised before finalized
+    _stop_watching()
+    quick.abandon()
     resume_collector()
     on = listed(settings.get("PLUGINS")) and _supported()
     _build = Build(settings, on)

@@ -17,6 +17,13 @@ DEFAULTS: dict[str, Any] = {
     # Skip rendering pages whose inputs did not change (needs CACHE_CONTENT to record,
     # LOAD_CONTENT_CACHE to reuse, like Pelican's content cache).
     "FASTBUILD_RENDER_CACHE": True,
+    # After an edit of bodies alone, a live-reload rebuild writes only what read them
+    # (pelican.plugins.fastbuild.quick); needs the render cache.
+    "FASTBUILD_QUICK_REBUILD": True,
+    # Plugins that declare nothing (pelican_contentkit.rebuild.declare_body_edits) but derive
+    # nothing from a body and write nothing that shows one: pelican-sitemap dates its
+    # entries by the articles' fields.
+    "FASTBUILD_QUICK_REBUILD_ALSO_FOR": ("sitemap",),
 }
 
 
@@ -24,6 +31,8 @@ DEFAULTS: dict[str, Any] = {
 class FastBuildSettings:
     workers: int
     render_cache: bool
+    quick_rebuild: bool
+    quick_rebuild_also_for: tuple[str, ...]
 
 
 def _workers_are_not_negative(values: Mapping[str, Any]) -> Iterator[ContentError]:
@@ -48,4 +57,6 @@ def _make(values: dict[str, Any]) -> FastBuildSettings:
     return FastBuildSettings(
         workers=values["FASTBUILD_WORKERS"] or (os.cpu_count() or 1),
         render_cache=values["FASTBUILD_RENDER_CACHE"],
+        quick_rebuild=values["FASTBUILD_QUICK_REBUILD"],
+        quick_rebuild_also_for=tuple(values["FASTBUILD_QUICK_REBUILD_ALSO_FOR"]),
     )

@@ -53,7 +53,7 @@ from pelican_contentkit.build import BUILD_SETTING, leave_in_place
 from pelican_contentkit.problems import gate as content_gate
 from pelican_contentkit.stages import content_page_paths, content_pages_written, hold_content_pages
 
-from . import compat
+from . import compat, quick
 from .fingerprint import Fingerprinter, Unstable, body_digest, content_key, digest_of
 from .rendering import JobMaker, PageJob, render_job, render_jobs
 from .settings import fastbuild_settings
@@ -93,7 +93,7 @@ def _bodies_read() -> Iterator[dict[str, Content]]:
     def note(content: Content) -> None:
         read[content_key(content)] = content
 
-    with compat.watching_bodies(note):
+    with quick.own_reads(), compat.watching_bodies(note):
         yield read
 
 
@@ -164,6 +164,10 @@ class RenderCache:
             stat = self._file_stat(name)
             if stat is not None:
                 self.records[name] = dataclasses.replace(record, stat=stat)
+        self.write_records()
+        logger.info("%s rendered %d pages, kept %d unchanged", LOG_PREFIX, self.rendered, self.reused)
+
+    def write_records(self) -> None:
         self.records_path.parent.mkdir(parents=True, exist_ok=True)
         partial = self.records_path.with_suffix(".partial")
         with partial.open("wb") as stream:
@@ -171,7 +175,6 @@ class RenderCache:
                 {"format": RECORDS_FORMAT, "records": self.records}, stream, protocol=pickle.HIGHEST_PROTOCOL
             )
         partial.replace(self.records_path)
-        logger.info("%s rendered %d pages, kept %d unchanged", LOG_PREFIX, self.rendered, self.reused)
 
     def render(
         self, template, context: dict[str, Any], localcontext: dict[str, Any], may_leave_file: bool
@@ -311,6 +314,17 @@ class _CachedTemplate:
         text = cache.render(
             self._template, self._context, localcontext, writer.writes_plainly(path, self._override)
         )
+        name = localcontext["output_file"]
+        record = cache.records.get(name)
+        if record is not None:  # how to write it again, for a quick rebuild
+            quick.page_written(
+                writer.settings,
+                name,
+                self._template,
+                self._context,
+                localcontext,
+                (content_name for content_name, _ in record.bodies),
+            )
         if text is None:
             writer.leave_as_it_is(path)  # unchanged: the file stays as it is
             leave_in_place(writer.settings, path)
@@ -369,6 +383,24 @@ class FastWriter(compat.Writer):
         return super().write_file(
             name, template, context, relative_urls, paginated, template_name, override_output, url, **kwargs
         )
+
+    def write_feed(
+        self,
+        elements,
+        context,
+        path=None,
+        url=None,
+        feed_type="atom",
+        override_output=False,
+        feed_title=None,
+    ):
+        arguments = (elements, context, path, url, feed_type, override_output, feed_title)
+        if self.render_cache is None or not path:
+            return super().write_feed(*arguments)
+        with _bodies_read() as read:
+            feed = super().write_feed(*arguments)
+        quick.feed_written(self.settings, self, arguments, read)  # how to write it again
+        return feed
 
     def render_pending(self, path: str) -> None:
         """Render the page kept for the end that goes to ``path``, if any, now and here."""
@@ -459,6 +491,7 @@ def finish_build(pelican_object) -> None:
 def save_render_cache(pelican_object) -> None:
     """Keep this build's render-cache records for the next one."""
     cache = getattr(pelican_object, "fastbuild_render_cache", None)
+    quick.finish(pelican_object, cache)
     if cache is not None:
         cache.save()
         pelican_object.fastbuild_render_cache = None

@@ -8,8 +8,11 @@ False`` gives the files back to Pelican's Python-Markdown reader.
 
 from pelican import signals
 
+from pelican_contentkit.rebuild import declare_body_edits
+
 from . import reader
 
 
 def register():
+    declare_body_edits(__name__)  # it reads bodies; it derives nothing from them
     signals.readers_init.connect(reader.use_gfm_reader)

@@ -9,6 +9,7 @@ network.
 from pelican import signals
 
 from pelican_contentkit import outputs, problems
+from pelican_contentkit.rebuild import declare_body_edits
 
 from .generator import (
     add_default_templates,
@@ -22,6 +23,9 @@ from .generator import (
 
 def register():
     problems.connect(__name__)
+    # The issues show the articles' fields; a featured article's body is read at
+    # all_generators_finalized, which makes an edit of it a whole rebuild.
+    declare_body_edits(__name__)
     outputs.declare_outputs(__name__, planned_outputs)
     signals.initialized.connect(keep_folder_out_of_articles)
     signals.generator_init.connect(add_default_templates)

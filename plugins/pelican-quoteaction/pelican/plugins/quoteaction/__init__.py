@@ -14,6 +14,7 @@ See README ("QuoteActions and connector prompts") for the content model.
 from pelican import signals
 
 from pelican_contentkit import outputs, problems
+from pelican_contentkit.rebuild import declare_body_edits
 
 from . import handlers
 from .model import ConnectorPrompt, QuoteAction
@@ -34,6 +35,7 @@ ARTICLE_FIELDS = ("connector_prompt", "quoteaction")
 
 def register():
     problems.connect(__name__)
+    declare_body_edits(__name__, handlers.derived_from_body)
     problems.declare_fields(__name__, ARTICLE_FIELDS)
     outputs.declare_outputs(__name__, handlers.planned_outputs)
     signals.initialized.connect(handlers.keep_folder_out_of_articles)

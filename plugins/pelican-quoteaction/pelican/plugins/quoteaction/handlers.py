@@ -157,6 +157,13 @@ def _text_of(context, path: Path) -> str:
         return ""
 
 
+def derived_from_body(content, settings) -> dict | None:
+    """What an edit of ``content``'s body alone changes here (a quick rebuild): nothing, unless
+    the QuoteAction was inserted into that body (QUOTEACTION_INSERT_IN_CONTENT), which the
+    whole rebuild does again."""
+    return None if getattr(content, "quoteaction_inserted", None) else {}
+
+
 def _insert_where_the_theme_does_not_show_them(generator, articles, mode: str) -> None:
     """QUOTEACTION_INSERT_IN_CONTENT: see :mod:`pelican.plugins.quoteaction.insertion`."""
     plans = {}

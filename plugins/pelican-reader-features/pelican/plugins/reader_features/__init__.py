@@ -19,12 +19,14 @@ from pelican import signals
 
 from pelican_contentkit import stages
 from pelican_contentkit.outputs import declare_outputs
+from pelican_contentkit.rebuild import declare_body_edits
 
 from . import handlers, search
 from .feeds import mark_rss_guids_not_permalinks
 
 
 def register():
+    declare_body_edits(__name__, handlers.derived_from_body)
     declare_outputs(__name__, handlers.planned_outputs)
     signals.initialized.connect(handlers.reset_sitemap)
     signals.generator_init.connect(handlers.add_template_helpers)

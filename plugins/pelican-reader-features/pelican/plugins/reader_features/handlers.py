@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from pelican.contents import Article
 from pelican.generators import ArticlesGenerator
 
 from pelican_contentkit.outputs import PlannedOutput
@@ -41,6 +42,17 @@ def add_template_helpers(generator) -> None:
     )
     generator.env.filters["striptags"] = striptags  # Jinja's, kept per text
     generator.context["SUBSCRIBE_FORM"] = subscribe_form(settings.subscribe_form_action)
+
+
+def derived_from_body(content, settings) -> dict[str, Any] | None:
+    """What :func:`attach_to_articles` derives from an article's body, worked out again for a
+    quick rebuild (:mod:`pelican_contentkit.rebuild`): its reading time. None while this build
+    makes the search index (a quick rebuild would leave it as it was)."""
+    if plugin_settings(settings).search_index:
+        return None
+    if not isinstance(content, Article):
+        return {}
+    return {"reading_minutes": reading_minutes(content._content)}
 
 
 def attach_to_articles(generator) -> None:
