@@ -216,3 +216,18 @@ def test_quick_rebuild_off_is_a_whole_rebuild(site, caplog):
     assert dev_build(site, FASTBUILD_QUICK_REBUILD=False) == 0
     assert not any("quick rebuild:" in line for line in said(caplog))
     assert_same_as_cold_build(site)
+
+
+def test_an_output_changed_since_the_build_is_rebuilt_whole(site, caplog):
+    said(caplog)
+    shutil.rmtree(site / "output" / "category")
+    append(site / "content" / ARTICLE, "Another sentence.")
+    assert dev_build(site) == 0
+    assert any("the output is not what the previous build wrote" in line for line in said(caplog))
+    assert_same_as_cold_build(site)
+
+    (site / "output" / "index.html").write_text("changed by hand", encoding="utf-8")
+    append(site / "content" / ARTICLE, "And another.")
+    assert dev_build(site) == 0
+    assert any("the output is not what the previous build wrote" in line for line in said(caplog))
+    assert_same_as_cold_build(site)

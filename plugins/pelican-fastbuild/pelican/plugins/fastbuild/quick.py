@@ -269,6 +269,8 @@ def _not_quick(previous: Recording, settings: dict[str, Any]) -> str | None:
     changed = sorted(path for path, stat in now.items() if previous.inputs[path] != stat)
     if not changed:
         return "no file changed"
+    if not _output_as_written(previous):
+        return "the output is not what the previous build wrote"
     sources = _published_sources(previous.generators)
     refreshers = []
     for plugin in previous.plugins:
@@ -319,6 +321,22 @@ def _not_quick(previous: Recording, settings: dict[str, Any]) -> str | None:
         written[1],
     )
     return None
+
+
+def _output_as_written(previous: Recording) -> bool:
+    """Whether every page the previous build recorded is still the file it wrote (its size and
+    time), and every feed it wrote is there: nothing removed the output or changed it by hand."""
+    output_path = previous.settings["OUTPUT_PATH"]
+    for name, record in previous.cache.records.items():
+        try:
+            stat = os.stat(sanitised_join(output_path, name))
+        except OSError:
+            return False
+        if (stat.st_size, stat.st_mtime_ns) != record.stat:
+            return False
+    return all(
+        os.path.isfile(sanitised_join(feed.writer.output_path, path)) for path, feed in previous.feeds.items()
+    )
 
 
 def _label(path: str, settings: dict[str, Any]) -> str:
