@@ -316,6 +316,15 @@ VARIANTS = (
         make_build=False,  # make build has no cache to use
         rebuild=True,
     ),
+    Variant(
+        "no-quick-rebuild",
+        "quick rebuild off (`FASTBUILD_QUICK_REBUILD = False`)",
+        "quick rebuild",
+        "FASTBUILD_QUICK_REBUILD = False",
+        "FASTBUILD_QUICK_REBUILD",
+        make_build=False,  # only a live-reload rebuild is quick
+        rebuild=True,
+    ),
 )
 
 

@@ -22,7 +22,13 @@ touches them: it calls the functions and classes here. What they rely on:
   sets before each page (:data:`LOCAL_SITEURL`).
 - ``Writer._open_w(filename, encoding, override=False)`` and the writer's
   ``_written_files`` and ``_overridden_files``: :class:`Writer` overrides the one and reads
-  the others so a page can be left as it is with Pelican's bookkeeping done as for a write.
+  the others so a page can be left as it is with Pelican's bookkeeping done as for a write;
+  the quick rebuild takes a feed out of them to write it again (:func:`may_write_again`).
+- For the quick rebuild (:mod:`pelican.plugins.fastbuild.quick`): a generator's
+  ``readers.read_file(base_path, path, content_class, fmt, context, preread_signal,
+  preread_sender, context_signal, context_sender)``, as the generators read a file
+  (:func:`read_again`), and the memo of ``Content.get_summary`` beside that of
+  ``get_content`` (:func:`put_body`: a content object's body replaced in place).
 
 :func:`unsupported_reason` says whether this Pelican is one fastbuild was tested with
 (:data:`TESTED_PELICAN_VERSIONS`) and still has every internal above in the expected
@@ -74,6 +80,19 @@ EXPECTED_PARAMETERS = {
     "pelican.contents.Content.get_content": ("self", "siteurl"),
     "pelican.contents.Content.get_siteurl": ("self",),
     "pelican.writers.Writer._open_w": ("self", "filename", "encoding", "override"),
+    "pelican.contents.Content.get_summary": ("self", "_siteurl"),
+    "pelican.readers.Readers.read_file": (
+        "self",
+        "base_path",
+        "path",
+        "content_class",
+        "fmt",
+        "context",
+        "preread_signal",
+        "preread_sender",
+        "context_signal",
+        "context_sender",
+    ),
     "pelican.writers.Writer.write_file": (
         "self",
         "name",
@@ -208,6 +227,40 @@ def forget_bodies() -> None:
     cache = getattr(Content.__dict__.get("get_content"), "cache", None)
     if isinstance(cache, dict):
         cache.clear()
+
+
+def put_body(content: Content, new: Content) -> None:
+    """``content`` gets ``new``'s body as read, in place; Pelican's memos of its body and
+    summary (``pelican.utils.memoized``, by content and ``siteurl``) forget it."""
+    content._content = new._content
+    for name in ("get_content", "get_summary"):
+        cache = getattr(Content.__dict__.get(name), "cache", None)
+        if isinstance(cache, dict):
+            for arguments in [arguments for arguments in cache if arguments and arguments[0] is content]:
+                del cache[arguments]
+
+
+def read_again(generator: Any, content: Content, signals: tuple[Any, Any]) -> Content:
+    """The file of ``content`` read again by its generator's readers, as the generator read it
+    (``signals``: the generator's preread and context signals, sent by the generator)."""
+    preread, context_signal = signals
+    new: Content = generator.readers.read_file(
+        base_path=generator.path,
+        path=os.path.relpath(content.source_path or "", generator.path),
+        content_class=type(content),
+        context=generator.context,
+        preread_signal=preread,
+        preread_sender=generator,
+        context_signal=context_signal,
+        context_sender=generator,
+    )
+    return new
+
+
+def may_write_again(writer: pelican_writers.Writer, path: str) -> None:
+    """Pelican's writer forgets it wrote ``path``, which may then be written again."""
+    writer._written_files.discard(path)
+    writer._overridden_files.discard(path)
 
 
 def raw_body(content: Content) -> str | None:

@@ -57,7 +57,7 @@ LOG_PREFIX = "[fastbuild]"
 # The build's own id and folders: new in every build, no input of any page.
 SETTINGS_LEFT_OUT = frozenset({BUILD_SETTING})
 # What a content object holds besides its fields: compared for nothing.
-CONTENT_NOT_COMPARED = frozenset({"_content", "settings", "_context"})
+CONTENT_NOT_COMPARED = compat.CONTENT_INTERNAL_FIELDS | {"settings"}
 _UNSET = object()
 
 
@@ -296,7 +296,7 @@ def _not_quick(previous: Recording, settings: dict[str, Any]) -> str | None:
         edits.append((generator, old, new))
 
     for _generator, old, new in edits:
-        _put_body(old, new)
+        compat.put_body(old, new)
     for _generator, old, _new in edits:
         label = _label(old.source_path or "", previous.settings)
         for refresh in refreshers:
@@ -370,15 +370,12 @@ def _read_again(generator, old: Content) -> Content | str:
     pelican_logger = logging.getLogger("pelican")
     pelican_logger.addHandler(catcher)
     try:
-        new = generator.readers.read_file(
-            base_path=generator.path,
-            path=os.path.relpath(old.source_path or "", generator.path),
-            content_class=type(old),
-            context=generator.context,
-            preread_signal=signals.article_generator_preread if article else signals.page_generator_preread,
-            preread_sender=generator,
-            context_signal=signals.article_generator_context if article else signals.page_generator_context,
-            context_sender=generator,
+        new = compat.read_again(
+            generator,
+            old,
+            (signals.article_generator_preread, signals.article_generator_context)
+            if article
+            else (signals.page_generator_preread, signals.page_generator_context),
         )
         problems, warnings = one_file_problems(generator.context, "article" if article else "page", new)
         static = new.get_static_links()
@@ -403,17 +400,6 @@ class _Catcher(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.said.append(record)
-
-
-def _put_body(old: Content, new: Content) -> None:
-    """``old`` (the recorded build's object, which every list and page holds) gets ``new``'s
-    body; Pelican's memos of its body and summary are forgotten."""
-    old._content = new._content
-    for name in ("get_content", "get_summary"):
-        cache = getattr(Content.__dict__.get(name), "cache", None)
-        if isinstance(cache, dict):
-            for arguments in [arguments for arguments in cache if arguments and arguments[0] is old]:
-                del cache[arguments]
 
 
 def _write_again(previous: Recording, edited: set[str]) -> tuple[int, int] | None:
@@ -452,8 +438,7 @@ def _write_again(previous: Recording, edited: set[str]) -> tuple[int, int] | Non
             writer = feed.writer
             full_path = sanitised_join(writer.output_path, path)
             before = _file_digest(full_path)
-            writer._written_files.discard(full_path)
-            writer._overridden_files.discard(full_path)
+            compat.may_write_again(writer, full_path)
             with own_reads(), _bodies_read() as read:
                 writer.write_feed(*feed.arguments)
             feed.bodies = frozenset(read)
