@@ -43,3 +43,32 @@ def test_a_results_file_another_process_rewrote_is_read_not_the_memory(tmp_path)
 
     again = open_memo(tmp_path)
     assert again.get("a", lambda: ["made"]) == ["from another process"]
+
+
+def test_a_rebuild_leaves_no_article_of_the_build_before_in_pelicans_memos(tmp_path):
+    """Pelican memoizes get_content and get_summary by content object, for good: in a process
+    that builds again and again (live reload), every earlier build's articles stayed alive."""
+    import shutil
+
+    from pelican.contents import Content
+
+    from pelican_contentkit.build import build_site
+    from tests.support.site import ROOT
+
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    overrides = {
+        "PATH": str(tmp_path / "content"),
+        "OUTPUT_PATH": str(tmp_path / "output"),
+        "CACHE_PATH": str(tmp_path / "cache"),
+        "CACHE_CONTENT": True,
+        "LOAD_CONTENT_CACHE": True,
+        "READER_SEARCH_INDEX": False,
+        "FASTBUILD_QUICK_REBUILD": False,  # whole rebuilds: new article objects each time
+    }
+    memo = Content.__dict__["get_summary"].cache
+    assert build_site(ROOT / "pelicanconf.py", overrides) == 0
+    first = [arguments[0] for arguments in memo]
+    assert first  # the lists showed summaries
+    assert build_site(ROOT / "pelicanconf.py", overrides) == 0
+    kept = [arguments[0] for arguments in memo]
+    assert kept and not any(old is new for old in first for new in kept)

@@ -229,6 +229,16 @@ def forget_bodies() -> None:
         cache.clear()
 
 
+def forget_memos() -> None:
+    """Empty Pelican's memos of ``Content.get_content`` and ``get_summary``, which hold every
+    content object they were asked about, and so every earlier build's articles in a process
+    that builds again and again (live reload: about 50 MB a build at 1,000 articles)."""
+    for name in ("get_content", "get_summary"):
+        cache = getattr(Content.__dict__.get(name), "cache", None)
+        if isinstance(cache, dict):
+            cache.clear()
+
+
 def put_body(content: Content, new: Content) -> None:
     """``content`` gets ``new``'s body as read, in place; Pelican's memos of its body and
     summary (``pelican.utils.memoized``, by content and ``siteurl``) forget it."""

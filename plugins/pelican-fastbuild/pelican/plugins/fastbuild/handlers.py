@@ -161,6 +161,7 @@ def _begin(settings: dict[str, Any]) -> Build:
     _stop_memoizing_urls()  # left on by a build that raised before finalized
     _stop_watching()
     quick.abandon()
+    compat.forget_memos()  # the builds before this one are garbage, unless these hold them
     resume_collector()
     on = listed(settings.get("PLUGINS")) and _supported()
     _build = Build(settings, on)
