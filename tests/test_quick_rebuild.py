@@ -231,3 +231,14 @@ def test_an_output_changed_since_the_build_is_rebuilt_whole(site, caplog):
     assert dev_build(site) == 0
     assert any("the output is not what the previous build wrote" in line for line in said(caplog))
     assert_same_as_cold_build(site)
+
+
+def test_an_edited_page_body_is_quick_too(site, caplog):
+    said(caplog)
+    append(site / "content" / "pages" / "about.md", "A new last paragraph about us.")
+    assert dev_build(site) == 0
+    assert any(line.startswith("[fastbuild] quick rebuild: pages/about.md;") for line in said(caplog))
+    assert "A new last paragraph about us." in (site / "output" / "about" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert_same_as_cold_build(site)
