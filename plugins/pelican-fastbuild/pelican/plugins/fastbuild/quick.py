@@ -94,6 +94,7 @@ class Recording:
     feeds: dict[str, FeedReplay] = field(default_factory=dict)
     elsewhere: set[str] = field(default_factory=set)
     twice: set[str] = field(default_factory=set)
+    sources: dict[str, tuple[Any, Content]] | None = None  # by real path, made when first needed
 
 
 _recording: Recording | None = None  # the build being recorded
@@ -271,7 +272,9 @@ def _not_quick(previous: Recording, settings: dict[str, Any]) -> str | None:
         return "no file changed"
     if not _output_as_written(previous):
         return "the output is not what the previous build wrote"
-    sources = _published_sources(previous.generators)
+    if previous.sources is None:
+        previous.sources = _published_sources(previous.generators)
+    sources = previous.sources
     refreshers = []
     for plugin in previous.plugins:
         refresh = declared(plugin)
@@ -285,9 +288,10 @@ def _not_quick(previous: Recording, settings: dict[str, Any]) -> str | None:
     edits = []
     for path in changed:
         label = _label(path, previous.settings)
-        if path not in sources:
+        source = sources.get(os.path.realpath(path))
+        if source is None:
             return f"{label} is not the source of a published article or page"
-        generator, old = sources[path]
+        generator, old = source
         if content_key(old) in previous.elsewhere:
             return f"the body of {label} is read outside pages and feeds"
         new = _read_again(generator, old)
@@ -341,7 +345,7 @@ def _output_as_written(previous: Recording) -> bool:
 
 def _label(path: str, settings: dict[str, Any]) -> str:
     """A file as messages name it: from the content folder."""
-    return os.path.relpath(path, os.path.realpath(settings["PATH"]))
+    return os.path.relpath(os.path.realpath(path), os.path.realpath(settings["PATH"]))
 
 
 def _published_sources(generators) -> dict[str, tuple[Any, Content]]:
@@ -475,13 +479,14 @@ def input_folders(settings: dict[str, Any]) -> tuple[str, ...]:
 
 
 def snapshot(folders: tuple[str, ...]) -> dict[str, tuple[int, int, int]]:
-    """Every file under ``folders`` (links followed), by real path: size, mtime, inode."""
+    """Every file under ``folders`` (real paths; links followed), by its path there: size,
+    mtime, inode (of the file a link leads to)."""
     found: dict[str, tuple[int, int, int]] = {}
     for folder in folders:
         for root, dirs, files in os.walk(folder, followlinks=True):
             dirs.sort()
             for name in files:
-                path = os.path.realpath(os.path.join(root, name))
+                path = os.path.join(root, name)
                 try:
                     stat = os.stat(path)
                 except OSError:
