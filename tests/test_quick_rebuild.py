@@ -242,3 +242,12 @@ def test_an_edited_page_body_is_quick_too(site, caplog):
         encoding="utf-8"
     )
     assert_same_as_cold_build(site)
+
+
+def test_an_attach_link_rebuilds_the_whole_site(site, caplog):
+    """Pelican moves a file linked with {attach} beside the article that renders the link."""
+    said(caplog)
+    append(site / "content" / ARTICLE, "![The map]({attach}../images/network-map.png)")
+    assert dev_build(site) == 0
+    assert any("has an {attach} link" in line for line in said(caplog))
+    assert_same_as_cold_build(site)

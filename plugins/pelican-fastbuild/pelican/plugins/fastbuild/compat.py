@@ -27,8 +27,9 @@ touches them: it calls the functions and classes here. What they rely on:
 - For the quick rebuild (:mod:`pelican.plugins.fastbuild.quick`): a generator's
   ``readers.read_file(base_path, path, content_class, fmt, context, preread_signal,
   preread_sender, context_signal, context_sender)``, as the generators read a file
-  (:func:`read_again`), and the memo of ``Content.get_summary`` beside that of
-  ``get_content`` (:func:`put_body`: a content object's body replaced in place).
+  (:func:`read_again`), the memo of ``Content.get_summary`` beside that of
+  ``get_content`` (:func:`put_body`: a content object's body replaced in place), and
+  ``Content._get_intrasite_link_regex()`` (:func:`attaches`).
 
 :func:`unsupported_reason` says whether this Pelican is one fastbuild was tested with
 (:data:`TESTED_PELICAN_VERSIONS`) and still has every internal above in the expected
@@ -81,6 +82,7 @@ EXPECTED_PARAMETERS = {
     "pelican.contents.Content.get_siteurl": ("self",),
     "pelican.writers.Writer._open_w": ("self", "filename", "encoding", "override"),
     "pelican.contents.Content.get_summary": ("self", "_siteurl"),
+    "pelican.contents.Content._get_intrasite_link_regex": ("self",),
     "pelican.readers.Readers.read_file": (
         "self",
         "base_path",
@@ -265,6 +267,15 @@ def read_again(generator: Any, content: Content, signals: tuple[Any, Any]) -> Co
         context_sender=generator,
     )
     return new
+
+
+def attaches(content: Content) -> bool:
+    """Whether ``content``'s body has an ``{attach}`` link: rendering it moves the linked
+    static file's output beside the content (``Static.attach_to``)."""
+    return any(
+        match.group("what") == "attach"
+        for match in content._get_intrasite_link_regex().finditer(content._content or "")
+    )
 
 
 def may_write_again(writer: pelican_writers.Writer, path: str) -> None:

@@ -15,7 +15,8 @@ The next ``build_site`` of the same site in the same process is quick when:
 - no file was added or removed, and every changed file is the source of a published article
   or page of the recorded build;
 - each changed file, read again with the build's own reader, has the same fields as before
-  (only its body changed), links to no static file the build did not copy, and passes the
+  (only its body changed), links to no static file the build did not copy and has no
+  ``{attach}`` link (which moves the file it links to), and passes the
   content check's checks of one file (:func:`pelican_contentkit.content_checks.one_file_problems`),
   with nothing logged;
 - nothing but pages and feeds read its body, and every plugin loaded has declared what it
@@ -391,6 +392,8 @@ def _read_again(generator, old: Content) -> Content | str:
         return f"{label} has something to report"
     if not static <= generator.context.get("static_links", set()):
         return f"{label} links to a static file the build did not copy"
+    if compat.attaches(old) or compat.attaches(new):
+        return f"{label} has an {{attach}} link (it moves the file it links to)"
     for name, value in vars(new).items():
         if name not in CONTENT_NOT_COMPARED and getattr(old, name, _UNSET) != value:
             return f"{label}: {name} changed"
