@@ -226,6 +226,9 @@ def test_an_output_changed_since_the_build_is_rebuilt_whole(site, caplog):
     assert any("the output is not what the previous build wrote" in line for line in said(caplog))
     assert_same_as_cold_build(site)
 
+
+def test_an_output_page_changed_by_hand_is_rebuilt_whole(site, caplog):
+    said(caplog)
     (site / "output" / "index.html").write_text("changed by hand", encoding="utf-8")
     append(site / "content" / ARTICLE, "And another.")
     assert dev_build(site) == 0
@@ -251,3 +254,16 @@ def test_an_attach_link_rebuilds_the_whole_site(site, caplog):
     assert dev_build(site) == 0
     assert any("has an {attach} link" in line for line in said(caplog))
     assert_same_as_cold_build(site)
+
+
+def test_any_other_build_in_between_means_a_whole_rebuild(site, caplog):
+    """A build the quick rebuild did not record (plain Pelican here) may have written the
+    output: the next build starts afresh."""
+    said(caplog)
+    run_build(site, "elsewhere", cached=False)
+    append(site / "content" / ARTICLE, "Another sentence.")
+    assert dev_build(site) == 0
+    assert said(caplog) == []  # nothing recorded to start from: whole, no reason to give
+    append(site / "content" / ARTICLE, "And one more.")
+    assert dev_build(site) == 0
+    assert any("quick rebuild:" in line for line in said(caplog))

@@ -61,12 +61,15 @@ def begin_build(pelican_object) -> type | None:
     development build is recorded for the quick rebuild after it (:mod:`.quick`)."""
     global _watch
     if not _begin(pelican_object.settings).on:
+        quick.forget()
         return None
     if quick.records(pelican_object.settings):
         watch = quick.start(pelican_object)
         if watch is not None:
             _watch = contextlib.ExitStack()
             _watch.enter_context(watch)
+    else:
+        quick.forget()  # another kind of build ran since: the next quick rebuild starts afresh
     return writing.RenderKeptPages
 
 
