@@ -26,7 +26,8 @@ The next ``build_site`` of the same site in the same process is quick when:
 Then the new bodies are put into the recorded articles and pages, and only the pages and
 feeds that read them are written again (a file whose text is unchanged is left alone). In
 every other case nothing is written and the whole build runs, which records afresh. A quick
-rebuild that fails drops the record: the next build is whole.
+rebuild that fails drops the record, and so does any build fastbuild does not record (plain
+Pelican, fastbuild off, a production build): the next build is whole.
 """
 
 from __future__ import annotations
