@@ -267,3 +267,23 @@ def test_any_other_build_in_between_means_a_whole_rebuild(site, caplog):
     append(site / "content" / ARTICLE, "And one more.")
     assert dev_build(site) == 0
     assert any("quick rebuild:" in line for line in said(caplog))
+
+
+def test_an_editors_swap_backup_and_autosave_files_leave_the_rebuild_quick(site, caplog):
+    """Vim's swap file (ignored by the site's IGNORE_FILES, as by Pelican), a backup and an
+    Emacs autosave appear beside the article while it is edited: no input of the build."""
+    said(caplog)
+    folder = site / "content" / "articles"
+    (folder / ".give-before-you-get.md.swp").write_bytes(b"\x00swap")
+    (folder / "give-before-you-get.md~").write_text("Title: old\n", encoding="utf-8")
+    (folder / "#give-before-you-get.md#").write_text("Title: autosaved\n", encoding="utf-8")
+    append(folder / "give-before-you-get.md", "Written with an editor open.")
+    assert dev_build(site) == 0
+    assert any(line.startswith("[fastbuild] quick rebuild:") for line in said(caplog))
+    (folder / ".give-before-you-get.md.swp").write_bytes(b"\x00swap, later")
+    append(folder / "give-before-you-get.md", "And saved again.")
+    assert dev_build(site) == 0
+    assert any(line.startswith("[fastbuild] quick rebuild:") for line in said(caplog))
+    for name in (".give-before-you-get.md.swp", "give-before-you-get.md~", "#give-before-you-get.md#"):
+        (folder / name).unlink()
+    assert_same_as_cold_build(site)

@@ -34,8 +34,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import fnmatch
 import logging
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +62,8 @@ LOG_PREFIX = "[fastbuild]"
 SETTINGS_LEFT_OUT = frozenset({BUILD_SETTING})
 # What a content object holds besides its fields: compared for nothing.
 CONTENT_NOT_COMPARED = compat.CONTENT_INTERNAL_FIELDS | {"settings"}
+# Editors' backup and autosave files: no reader takes them (see not_inputs).
+EDITOR_FILES = ("*~", "#*#")
 _UNSET = object()
 
 
@@ -88,6 +92,7 @@ class Recording:
     digest: str
     day: datetime.date
     folders: tuple[str, ...]
+    skipped: tuple[str, ...]  # names of files that are no input (not_inputs)
     inputs: dict[str, tuple[int, int, int]]
     plugins: tuple[str, ...]
     generators: list[Any] = field(default_factory=list)
@@ -133,13 +138,14 @@ def start(pelican_object) -> contextlib.AbstractContextManager[None] | None:
     except (Unstable, KeyError, TypeError):
         _recording = None
         return None
-    folders = input_folders(settings)
+    folders, skipped = input_folders(settings), not_inputs(settings)
     _recording = Recording(
         settings=settings,
         digest=digest,
         day=datetime.date.today(),
         folders=folders,
-        inputs=snapshot(folders),
+        skipped=skipped,
+        inputs=snapshot(folders, skipped),
         plugins=tuple(sorted(module.__name__ for module in getattr(pelican_object, "plugins", ()))),
     )
     return _watching_elsewhere()
@@ -266,7 +272,7 @@ def _not_quick(previous: Recording, settings: dict[str, Any]) -> str | None:
         return f"the settings have no stable fingerprint ({why})"
     if datetime.date.today() != previous.day:
         return "a new day"
-    now = snapshot(previous.folders)
+    now = snapshot(previous.folders, previous.skipped)
     if now.keys() != previous.inputs.keys():
         return "files were added or removed"
     changed = sorted(path for path, stat in now.items() if previous.inputs[path] != stat)
@@ -482,14 +488,27 @@ def input_folders(settings: dict[str, Any]) -> tuple[str, ...]:
     return tuple(sorted({os.path.realpath(folder) for folder in folders if folder}))
 
 
-def snapshot(folders: tuple[str, ...]) -> dict[str, tuple[int, int, int]]:
-    """Every file under ``folders`` (real paths; links followed), by its path there: size,
-    mtime, inode (of the file a link leads to)."""
+def not_inputs(settings: dict[str, Any]) -> tuple[str, ...]:
+    """Names of files that are no input of a build: those Pelican ignores (``IGNORE_FILES``,
+    dot files by default: an editor's swap and lock files) and editors' backups and
+    autosaves, which no reader takes (``notes.md~``, ``#notes.md#``). Folders are walked
+    whatever their name: the QuoteAction and newsletter folders are in IGNORE_FILES, and
+    their plugins read them."""
+    return (*(settings.get("IGNORE_FILES") or ()), *EDITOR_FILES)
+
+
+def snapshot(folders: tuple[str, ...], skipped: tuple[str, ...] = ()) -> dict[str, tuple[int, int, int]]:
+    """Every file under ``folders`` (real paths; links followed) whose name matches none of
+    the ``skipped`` patterns, by its path there: size, mtime, inode (of the file a link
+    leads to)."""
     found: dict[str, tuple[int, int, int]] = {}
+    skip = re.compile("|".join(fnmatch.translate(pattern) for pattern in skipped)) if skipped else None
     for folder in folders:
         for root, dirs, files in os.walk(folder, followlinks=True):
             dirs.sort()
             for name in files:
+                if skip is not None and skip.match(name):
+                    continue
                 path = os.path.join(root, name)
                 try:
                     stat = os.stat(path)
