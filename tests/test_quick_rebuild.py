@@ -287,3 +287,14 @@ def test_an_editors_swap_backup_and_autosave_files_leave_the_rebuild_quick(site,
     for name in (".give-before-you-get.md.swp", "give-before-you-get.md~", "#give-before-you-get.md#"):
         (folder / name).unlink()
     assert_same_as_cold_build(site)
+
+
+def test_a_quoteaction_inserted_into_a_body_means_a_whole_rebuild():
+    """QUOTEACTION_INSERT_IN_CONTENT appends the QuoteAction to the body, which only the
+    whole rebuild does again."""
+    from types import SimpleNamespace
+
+    from pelican.plugins.quoteaction.handlers import derived_from_body
+
+    assert derived_from_body(SimpleNamespace(), {}) == {}
+    assert derived_from_body(SimpleNamespace(quoteaction_inserted="<aside>...</aside>"), {}) is None

@@ -165,3 +165,22 @@ def test_share_links_quote_as_urllib_does(text):
     from urllib.parse import quote
 
     assert quoted(text) == quote(text, safe="")
+
+
+def test_what_a_body_edit_changes_here_is_the_reading_time_or_a_whole_rebuild():
+    """reader_features' declaration for the quick rebuild (pelican_contentkit.rebuild)."""
+    from pelican.contents import Article, Page
+    from pelican.settings import DEFAULT_CONFIG
+
+    from pelican.plugins.reader_features.handlers import derived_from_body
+
+    settings = {**DEFAULT_CONFIG, "READER_SEARCH_INDEX": False}
+    body = "<p>" + " ".join(["word"] * 700) + "</p>"
+    with_summary = Article(body, metadata={"title": "A", "summary": "Short."}, settings=settings)
+    assert derived_from_body(with_summary, settings) == {"reading_minutes": 4}
+    # No Summary: the description, JSON-LD and share links are made from the body.
+    assert derived_from_body(Article(body, metadata={"title": "A"}, settings=settings), settings) is None
+    assert derived_from_body(Page(body, metadata={"title": "P"}, settings=settings), settings) == {}
+    # While the build makes the search index, a quick rebuild would leave it stale.
+    indexing = {**settings, "READER_SEARCH_INDEX": True}
+    assert derived_from_body(with_summary, indexing) is None

@@ -47,11 +47,14 @@ def add_template_helpers(generator) -> None:
 def derived_from_body(content, settings) -> dict[str, Any] | None:
     """What :func:`attach_to_articles` derives from an article's body, worked out again for a
     quick rebuild (:mod:`pelican_contentkit.rebuild`): its reading time. None while this build
-    makes the search index (a quick rebuild would leave it as it was)."""
+    makes the search index (a quick rebuild would leave it as it was), and for an article
+    without a ``Summary`` (its description, JSON-LD and share links come from its body)."""
     if plugin_settings(settings).search_index:
         return None
     if not isinstance(content, Article):
         return {}
+    if "summary" not in content.metadata:
+        return None  # the summary is made from the body: the description, JSON-LD and share links too
     return {"reading_minutes": reading_minutes(content._content)}
 
 
