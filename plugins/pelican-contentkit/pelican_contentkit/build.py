@@ -105,9 +105,10 @@ def _build_locked(settings: dict[str, Any], settings_file: Path, final_output: P
     build_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(4)}"
     # Staged folders: final path -> [staging path, time the previous contents were copied].
     folders: dict[str, list[Any]] = {}
-    as_read = _copy_of(settings)
     settings[BUILD_SETTING] = {
-        "as_read": as_read,  # before Pelican and the plugins add to them (a quick rebuild compares)
+        # The settings before Pelican and the plugins add to them, which a quick rebuild
+        # compares (only development builds, in place, are quick).
+        "as_read": None if staged else _copy_of(settings),
         "id": build_id,
         "output": str(final_output),
         "staged": staged,
