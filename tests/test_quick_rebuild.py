@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.site import ROOT
+from tests.support.site import dev_build as live_reload_build
 from tests.support.trees import assert_same_tree, strip_build_stamps
 from tests.test_render_cache import run_build
 
@@ -26,19 +27,8 @@ QUICK_LOGGER = "pelican.plugins.fastbuild.quick"
 
 
 def dev_build(site: Path, **overrides) -> int:
-    from pelican_contentkit.build import build_site
-
-    settings = {
-        "PATH": str(site / "content"),
-        "OUTPUT_PATH": str(site / "output"),
-        "CACHE_PATH": str(site / "cache"),
-        "CACHE_CONTENT": True,
-        "LOAD_CONTENT_CACHE": True,
-        "READER_SEARCH_INDEX": False,
-        "THEME": str(site / "theme"),
-    }
-    settings.update(overrides)
-    return build_site(ROOT / "pelicanconf.py", settings)
+    """A live-reload build of the site's copy of the content and theme."""
+    return live_reload_build(site, THEME=str(site / "theme"), **overrides)
 
 
 @pytest.fixture
@@ -218,19 +208,21 @@ def test_quick_rebuild_off_is_a_whole_rebuild(site, caplog):
     assert_same_as_cold_build(site)
 
 
-def test_an_output_changed_since_the_build_is_rebuilt_whole(site, caplog):
+def remove_a_folder(output: Path) -> None:
+    shutil.rmtree(output / "category")
+
+
+def change_a_page_by_hand(output: Path) -> None:
+    (output / "index.html").write_text("changed by hand", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "change", [remove_a_folder, change_a_page_by_hand], ids=lambda change: change.__name__
+)
+def test_an_output_changed_since_the_build_is_rebuilt_whole(site, caplog, change):
     said(caplog)
-    shutil.rmtree(site / "output" / "category")
+    change(site / "output")
     append(site / "content" / ARTICLE, "Another sentence.")
-    assert dev_build(site) == 0
-    assert any("the output is not what the previous build wrote" in line for line in said(caplog))
-    assert_same_as_cold_build(site)
-
-
-def test_an_output_page_changed_by_hand_is_rebuilt_whole(site, caplog):
-    said(caplog)
-    (site / "output" / "index.html").write_text("changed by hand", encoding="utf-8")
-    append(site / "content" / ARTICLE, "And another.")
     assert dev_build(site) == 0
     assert any("the output is not what the previous build wrote" in line for line in said(caplog))
     assert_same_as_cold_build(site)

@@ -52,23 +52,14 @@ def test_a_rebuild_leaves_no_article_of_the_build_before_in_pelicans_memos(tmp_p
 
     from pelican.contents import Content
 
-    from pelican_contentkit.build import build_site
-    from tests.support.site import ROOT
+    from tests.support.site import ROOT, dev_build
 
     shutil.copytree(ROOT / "content", tmp_path / "content")
-    overrides = {
-        "PATH": str(tmp_path / "content"),
-        "OUTPUT_PATH": str(tmp_path / "output"),
-        "CACHE_PATH": str(tmp_path / "cache"),
-        "CACHE_CONTENT": True,
-        "LOAD_CONTENT_CACHE": True,
-        "READER_SEARCH_INDEX": False,
-        "FASTBUILD_QUICK_REBUILD": False,  # whole rebuilds: new article objects each time
-    }
     memo = Content.__dict__["get_summary"].cache
-    assert build_site(ROOT / "pelicanconf.py", overrides) == 0
+    # Whole rebuilds: new article objects each time.
+    assert dev_build(tmp_path, FASTBUILD_QUICK_REBUILD=False) == 0
     first = [arguments[0] for arguments in memo]
     assert first  # the lists showed summaries
-    assert build_site(ROOT / "pelicanconf.py", overrides) == 0
+    assert dev_build(tmp_path, FASTBUILD_QUICK_REBUILD=False) == 0
     kept = [arguments[0] for arguments in memo]
     assert kept and not any(old is new for old in first for new in kept)

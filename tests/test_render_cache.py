@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.site import ROOT, site_settings
+from tests.support.site import ROOT, dev_build, site_settings
 from tests.support.trees import assert_same_tree
 
 PREVIEW_ARTICLE = "articles/give-before-you-get.md"
@@ -205,21 +205,11 @@ def test_a_rebuild_through_build_site_renders_nothing_when_nothing_changed(tmp_p
     not be part of what a page's record holds, or every rebuild renders every page."""
     import os
 
-    from pelican_contentkit.build import build_site
-
     shutil.copytree(ROOT / "content", tmp_path / "content")
-    overrides = {
-        "PATH": str(tmp_path / "content"),
-        "OUTPUT_PATH": str(tmp_path / "output"),
-        "CACHE_PATH": str(tmp_path / "cache"),
-        "CACHE_CONTENT": True,
-        "LOAD_CONTENT_CACHE": True,
-        "READER_SEARCH_INDEX": False,
-    }
     pages = ["index.html", "give-before-you-get/index.html", "archives/index.html"]
-    assert build_site(ROOT / "pelicanconf.py", overrides) == 0
+    assert dev_build(tmp_path) == 0
     written = {page: os.stat(tmp_path / "output" / page).st_mtime_ns for page in pages}
-    assert build_site(ROOT / "pelicanconf.py", overrides) == 0
+    assert dev_build(tmp_path) == 0
     assert {page: os.stat(tmp_path / "output" / page).st_mtime_ns for page in pages} == written
 
 
@@ -267,21 +257,6 @@ def test_a_new_article_reaches_every_page_and_email(warm_site):
     run_build(warm_site, "output", cached=True)
     assert (warm_site / "output" / "a-new-one" / "index.html").is_file()
     assert_same_as_cold_build(warm_site)
-
-
-def dev_build(site: Path) -> int:
-    """A live-reload build (build_site with the caches on) of ``site``'s content."""
-    from pelican_contentkit.build import build_site
-
-    overrides = {
-        "PATH": str(site / "content"),
-        "OUTPUT_PATH": str(site / "output"),
-        "CACHE_PATH": str(site / "cache"),
-        "CACHE_CONTENT": True,
-        "LOAD_CONTENT_CACHE": True,
-        "READER_SEARCH_INDEX": False,
-    }
-    return build_site(ROOT / "pelicanconf.py", overrides)
 
 
 def check_counts(caplog) -> tuple[int, int]:

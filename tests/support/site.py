@@ -44,6 +44,24 @@ def site_settings(tmp_path: Path, production: bool = False, **overrides) -> dict
     return read_settings(str(settings_file), override=base)
 
 
+def dev_build(site: Path, **overrides) -> int:
+    """A live-reload build of ``site``'s content, as `invoke livereload` makes it: build_site
+    with pelicanconf.py and the caches on, in place, without the search index; ``overrides``
+    added (THEME, a FASTBUILD_* setting...)."""
+    from pelican_contentkit.build import build_site
+
+    settings = {
+        "PATH": str(site / "content"),
+        "OUTPUT_PATH": str(site / "output"),
+        "CACHE_PATH": str(site / "cache"),
+        "CACHE_CONTENT": True,
+        "LOAD_CONTENT_CACHE": True,
+        "READER_SEARCH_INDEX": False,
+        **overrides,
+    }
+    return build_site(ROOT / "pelicanconf.py", settings)
+
+
 def build(tmp_path: Path, files: dict[str, str] | None = None, production: bool = False, **overrides) -> Path:
     """Write ``files`` under tmp_path/content, run a real Pelican build (the search index
     included, as `make build` makes it: reader_features runs Pagefind at the end), return the
