@@ -71,7 +71,7 @@ def test_an_edited_body_writes_only_what_reads_it(site, caplog):
     append(site / "content" / ARTICLE, "A sentence added while writing, with <b>tags</b> & ampersands.")
     assert dev_build(site) == 0
     [line] = said(caplog)
-    assert line.startswith("[fastbuild] quick rebuild: articles/give-before-you-get.md;"), line
+    assert line.startswith("[fastbuild] quick rebuild: content/articles/give-before-you-get.md;"), line
     assert "with <b>tags</b> &amp; ampersands." in page.read_text(encoding="utf-8")
     assert (site / "output" / "index.html").stat().st_mtime_ns == untouched
     assert_same_as_cold_build(site)
@@ -232,7 +232,7 @@ def test_an_edited_page_body_is_quick_too(site, caplog):
     said(caplog)
     append(site / "content" / "pages" / "about.md", "A new last paragraph about us.")
     assert dev_build(site) == 0
-    assert any(line.startswith("[fastbuild] quick rebuild: pages/about.md;") for line in said(caplog))
+    assert any(line.startswith("[fastbuild] quick rebuild: content/pages/about.md;") for line in said(caplog))
     assert "A new last paragraph about us." in (site / "output" / "about" / "index.html").read_text(
         encoding="utf-8"
     )

@@ -50,6 +50,7 @@ from pelican.utils import sanitised_join
 
 from pelican_contentkit.build import BUILD_SETTING
 from pelican_contentkit.files import write_over
+from pelican_contentkit.paths import site_label
 from pelican_contentkit.rebuild import declared
 
 from . import compat
@@ -295,7 +296,7 @@ def _not_quick(previous: Recording, settings: dict[str, Any]) -> str | None:
             refreshers.append(refresh)
     edits = []
     for path in changed:
-        label = _label(path, previous.settings)
+        label = site_label(path, previous.settings)
         source = sources.get(os.path.realpath(path))
         if source is None:
             return f"{label} is not the source of a published article or page"
@@ -310,7 +311,7 @@ def _not_quick(previous: Recording, settings: dict[str, Any]) -> str | None:
     for _generator, old, new in edits:
         compat.put_body(old, new)
     for _generator, old, _new in edits:
-        label = _label(old.source_path or "", previous.settings)
+        label = site_label(old.source_path or "", previous.settings)
         for refresh in refreshers:
             fields = refresh(old, previous.settings)
             if fields is None:
@@ -328,7 +329,7 @@ def _not_quick(previous: Recording, settings: dict[str, Any]) -> str | None:
     logger.info(
         "%s quick rebuild: %s; %d pages and feeds read the new bodies, %d written",
         LOG_PREFIX,
-        ", ".join(_label(path, previous.settings) for path in changed),
+        ", ".join(site_label(path, previous.settings) for path in changed),
         written[0],
         written[1],
     )
@@ -351,11 +352,6 @@ def _output_as_written(previous: Recording) -> bool:
     )
 
 
-def _label(path: str, settings: dict[str, Any]) -> str:
-    """A file as messages name it: from the content folder."""
-    return os.path.relpath(os.path.realpath(path), os.path.realpath(settings["PATH"]))
-
-
 def _published_sources(generators) -> dict[str, tuple[Any, Content]]:
     sources: dict[str, tuple[Any, Content]] = {}
     for generator in generators:
@@ -376,7 +372,7 @@ def _read_again(generator, old: Content) -> Content | str:
     from pelican_contentkit.content_checks import one_file_problems
 
     article = isinstance(generator, ArticlesGenerator)
-    label = _label(old.source_path or "", generator.settings)
+    label = site_label(old.source_path or "", generator.settings)
     said: list[logging.LogRecord] = []
     catcher = _Catcher(said)
     pelican_logger = logging.getLogger("pelican")
