@@ -226,8 +226,7 @@ def forget_bodies() -> None:
     handed out, its links rewritten, by content and ``siteurl``), which holds each body a
     second time until the build ends. A page's body is shown by its own page alone (feeds
     excepted, written before); worked out again, it is the same text."""
-    cache = getattr(Content.__dict__.get("get_content"), "cache", None)
-    if isinstance(cache, dict):
+    for cache in _memos("get_content"):
         cache.clear()
 
 
@@ -235,21 +234,24 @@ def forget_memos() -> None:
     """Empty Pelican's memos of ``Content.get_content`` and ``get_summary``, which hold every
     content object they were asked about, and so every earlier build's articles in a process
     that builds again and again (live reload: about 50 MB a build at 1,000 articles)."""
-    for name in ("get_content", "get_summary"):
-        cache = getattr(Content.__dict__.get(name), "cache", None)
-        if isinstance(cache, dict):
-            cache.clear()
+    for cache in _memos("get_content", "get_summary"):
+        cache.clear()
 
 
 def put_body(content: Content, new: Content) -> None:
     """``content`` gets ``new``'s body as read, in place; Pelican's memos of its body and
     summary (``pelican.utils.memoized``, by content and ``siteurl``) forget it."""
     content._content = new._content
-    for name in ("get_content", "get_summary"):
-        cache = getattr(Content.__dict__.get(name), "cache", None)
-        if isinstance(cache, dict):
-            for arguments in [arguments for arguments in cache if arguments and arguments[0] is content]:
-                del cache[arguments]
+    for cache in _memos("get_content", "get_summary"):
+        for arguments in [arguments for arguments in cache if arguments and arguments[0] is content]:
+            del cache[arguments]
+
+
+def _memos(*names: str) -> list[dict[Any, Any]]:
+    """Pelican's memos (``pelican.utils.memoized``'s ``cache``) of these ``Content`` methods,
+    through any wrapper :func:`watching_bodies` put in place."""
+    found = [getattr(Content.__dict__.get(name), "cache", None) for name in names]
+    return [cache for cache in found if isinstance(cache, dict)]
 
 
 def read_again(generator: Any, content: Content, signals: tuple[Any, Any]) -> Content:

@@ -118,13 +118,14 @@ _page_reads = 0  # > 0 while a page's or a feed's own reads are recorded
 def records(settings: dict[str, Any]) -> bool:
     """Whether a build with these settings is recorded: in place, with the render cache."""
     build = settings.get(BUILD_SETTING) or {}
-    return (
-        bool(build)
-        and not build.get("staged")
-        and bool(settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE"))
-        and fastbuild_settings(settings).render_cache
-        and fastbuild_settings(settings).quick_rebuild
-    )
+    if (
+        not build
+        or build.get("staged")
+        or not (settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE"))
+    ):
+        return False
+    options = fastbuild_settings(settings)
+    return options.render_cache and options.quick_rebuild
 
 
 def start(pelican_object) -> contextlib.AbstractContextManager[None] | None:
